@@ -1,0 +1,16 @@
+/**
+ * The syscall layer: the only code that touches FFI.
+ *
+ * @module
+ */
+export * from "./attr.js";
+export { bpfCall, bpfError, bpfRaw } from "./bpf.js";
+export { BpfCmd, bpfCmdName } from "./commands.js";
+export { Errno, errnoName, PermissionError, SyscallError } from "./error.js";
+export { closeRaw, FD } from "./fd.js";
+export { LITTLE_ENDIAN, struct, type AttrValues, type Struct } from "./layout.js";
+export { addressOf, externalView } from "./libc.js";
+export { mapCreate, mapFreeze } from "./map.js";
+export { objGet, objGetFdById, objGetInfoByFd, objPin } from "./obj.js";
+export * from "./prog.js";
+export { btfLoad } from "./btf.js";

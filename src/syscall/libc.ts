@@ -1,0 +1,87 @@
+/**
+ * The FFI boundary: the few libc entry points the library calls, declared once through koffi.
+ * Nothing outside `src/syscall/` imports koffi.
+ *
+ * @module
+ */
+import koffi from "koffi";
+import { arch } from "node:process";
+
+const libc = koffi.load("libc.so.6");
+
+/** Syscall numbers differ per architecture; the library supports the two Node ships most on. */
+const syscallNumbers = {
+  x64: { bpf: 321, perfEventOpen: 298 },
+  arm64: { bpf: 280, perfEventOpen: 241 },
+} as const;
+
+function numbersForArch(): { bpf: number; perfEventOpen: number } {
+  if (arch === "x64" || arch === "arm64") return syscallNumbers[arch];
+  throw new Error(`ebpf: unsupported architecture ${arch} (x64 and arm64 are supported)`);
+}
+
+/** Syscall numbers of the running architecture. */
+export const SYS = numbersForArch();
+
+// Attribute pointers travel as plain integers: every buffer handed to the kernel is an
+// ArrayBuffer whose backing store never moves, and passing a number skips koffi's argument
+// inspection on the hot path.
+/** `long syscall(long nr, long a, uintptr_t b, long c)`: the shape of `bpf(cmd, attr, size)`. */
+export const syscall3 = libc.func("long syscall(long nr, long a, uintptr_t b, long c)") as (
+  nr: number,
+  a: number,
+  b: number,
+  c: number,
+) => number;
+
+/** `long syscall(long nr, uintptr_t a, long b, long c, long d, unsigned long e)`: perf_event_open. */
+export const syscall5 = libc.func(
+  "long syscall(long nr, uintptr_t a, long b, long c, long d, unsigned long e)",
+) as (nr: number, a: number, b: number, c: number, d: number, e: number) => number;
+
+/** `int close(int fd)`. */
+export const libcClose = libc.func("int close(int fd)") as (fd: number) => number;
+
+/** `int ioctl(int fd, unsigned long request, uintptr_t arg)`. */
+export const libcIoctl = libc.func("int ioctl(int fd, unsigned long request, uintptr_t arg)") as (
+  fd: number,
+  request: number,
+  arg: number,
+) => number;
+
+/** `void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)`, as an integer. */
+export const libcMmap = libc.func(
+  "uintptr_t mmap(uintptr_t addr, size_t length, int prot, int flags, int fd, long offset)",
+) as (addr: number, length: number, prot: number, flags: number, fd: number, offset: number) => number;
+
+/** `int munmap(void *addr, size_t length)`. */
+export const libcMunmap = libc.func("int munmap(uintptr_t addr, size_t length)") as (
+  addr: number,
+  length: number,
+) => number;
+
+/** The calling thread's errno, read right after a failed call. */
+export function lastErrno(): number {
+  return koffi.errno();
+}
+
+/**
+ * Address of the first byte of a buffer. The buffer must stay reachable for as long as the
+ * kernel may use the address: callers keep a reference across the syscall.
+ */
+export function addressOf(buffer: ArrayBufferView | ArrayBuffer): number {
+  return Number(koffi.address(buffer));
+}
+
+/**
+ * An ArrayBuffer over memory that is not Node's (an mmap'ed region): reads and writes go straight
+ * to it.
+ */
+export function externalView(address: number, length: number): ArrayBuffer {
+  return koffi.view(address, length);
+}
+
+/** POSIX errno names by number, from koffi's table of the running platform. */
+export const errnoNames: ReadonlyMap<number, string> = new Map(
+  Object.entries(koffi.os.errno).map(([name, value]) => [value, name]),
+);

@@ -1,0 +1,117 @@
+/**
+ * Builders for the program commands of `bpf()`: load, test run, statistics.
+ *
+ * @module
+ */
+import { EnableStatsAttr, ProgLoadAttr, ProgTestRunAttr } from "./attr.js";
+import { bpfCall } from "./bpf.js";
+import { BpfCmd } from "./commands.js";
+import type { AttrValues } from "./layout.js";
+import { addressOf } from "./libc.js";
+
+/** Size of one instruction slot. */
+const INSN_SIZE = 8;
+
+/** Inputs of BPF_PROG_LOAD whose pointers the builder derives from buffers it can measure. */
+export interface ProgLoadInput
+  extends Omit<
+    AttrValues<typeof ProgLoadAttr>,
+    "insns" | "insnCnt" | "license" | "logBuf" | "logSize" | "logTrueSize"
+  > {
+  /** Encoded instructions, a multiple of 8 bytes. */
+  insns: Uint8Array;
+  license: string;
+  /** Verifier log buffer; its whole length is offered to the kernel. */
+  logBuf?: Uint8Array;
+}
+
+/** What BPF_PROG_LOAD wrote back. */
+export interface ProgLoadOutput {
+  /** The log size the kernel needed (6.4+), 0 when it does not say. */
+  logTrueSize: number;
+}
+
+/**
+ * BPF_PROG_LOAD. Returns the program fd; throws {@link SyscallError} with the errno otherwise
+ * (the caller reads the log it passed in).
+ */
+export function progLoad(input: ProgLoadInput, out?: ProgLoadOutput): number {
+  const { insns, license, logBuf, ...rest } = input;
+  if (insns.byteLength === 0 || insns.byteLength % INSN_SIZE !== 0) {
+    throw new RangeError(`instructions: ${insns.byteLength} bytes is not a positive multiple of 8`);
+  }
+  const licenseBytes = new TextEncoder().encode(`${license}\0`);
+  const attr = ProgLoadAttr.build({
+    ...rest,
+    insns: addressOf(insns),
+    insnCnt: insns.byteLength / INSN_SIZE,
+    license: addressOf(licenseBytes),
+    logBuf: logBuf ? addressOf(logBuf) : 0,
+    logSize: logBuf ? logBuf.byteLength : 0,
+  });
+  try {
+    return bpfCall(BpfCmd.PROG_LOAD, attr);
+  } finally {
+    if (out) out.logTrueSize = ProgLoadAttr.get(new DataView(attr.buffer), "logTrueSize");
+  }
+}
+
+/** Inputs of BPF_PROG_TEST_RUN. Sizes come from the buffers. */
+export interface ProgTestRunInput {
+  progFd: number;
+  dataIn?: Uint8Array;
+  dataOut?: Uint8Array;
+  ctxIn?: Uint8Array;
+  ctxOut?: Uint8Array;
+  repeat?: number;
+  flags?: number;
+  cpu?: number;
+  batchSize?: number;
+}
+
+/** Results of BPF_PROG_TEST_RUN. */
+export interface ProgTestRunOutput {
+  retval: number;
+  /** Mean ns per run, as the kernel measures it. */
+  duration: number;
+  dataSizeOut: number;
+  ctxSizeOut: number;
+}
+
+/** BPF_PROG_TEST_RUN (4.12+). */
+export function progTestRun(input: ProgTestRunInput): ProgTestRunOutput {
+  const { dataIn, dataOut, ctxIn, ctxOut } = input;
+  const attr = ProgTestRunAttr.build({
+    progFd: input.progFd,
+    dataIn: dataIn ? addressOf(dataIn) : 0,
+    dataSizeIn: dataIn?.byteLength ?? 0,
+    dataOut: dataOut ? addressOf(dataOut) : 0,
+    dataSizeOut: dataOut?.byteLength ?? 0,
+    ctxIn: ctxIn ? addressOf(ctxIn) : 0,
+    ctxSizeIn: ctxIn?.byteLength ?? 0,
+    ctxOut: ctxOut ? addressOf(ctxOut) : 0,
+    ctxSizeOut: ctxOut?.byteLength ?? 0,
+    repeat: input.repeat ?? 0,
+    flags: input.flags ?? 0,
+    cpu: input.cpu ?? 0,
+    batchSize: input.batchSize ?? 0,
+  });
+  bpfCall(BpfCmd.PROG_TEST_RUN, attr);
+  const view = new DataView(attr.buffer);
+  return {
+    retval: ProgTestRunAttr.get(view, "retval"),
+    duration: ProgTestRunAttr.get(view, "duration"),
+    dataSizeOut: ProgTestRunAttr.get(view, "dataSizeOut"),
+    ctxSizeOut: ProgTestRunAttr.get(view, "ctxSizeOut"),
+  };
+}
+
+/** BPF_STATS_RUN_TIME. */
+export const BPF_STATS_RUN_TIME = 0;
+
+/**
+ * BPF_ENABLE_STATS (5.8+): returns an fd; run-time statistics are collected while it is open.
+ */
+export function enableStats(type = BPF_STATS_RUN_TIME): number {
+  return bpfCall(BpfCmd.ENABLE_STATS, EnableStatsAttr.build({ type }));
+}
