@@ -1,0 +1,54 @@
+/**
+ * ELF string tables: NUL-terminated names addressed by byte offset.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import { ELFError } from "../errors.js";
+import { hex } from "./bytes.js";
+
+/**
+ * A string table's bytes and a description of it for error messages.
+ *
+ * @example
+ * ```ts
+ * const strtab = new StringTable(section.data(), 'section 1 (".strtab")');
+ * const name = strtab.get(sym.nameOffset, "symbol", 3);
+ * ```
+ */
+export class StringTable {
+  /** A `Buffer` view of the same bytes: its native UTF-8 decoding is the fastest for many short names. */
+  private readonly buf: Buffer;
+
+  constructor(
+    bytes: Uint8Array,
+    private readonly what: string,
+  ) {
+    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /**
+   * Returns the NUL-terminated string at `offset`. Throws an `ELFError` naming the user
+   * (`${user} ${index}`, built only on failure) when the offset is outside the table or the
+   * string has no terminating NUL.
+   *
+   * @example
+   * ```ts
+   * const name = strtab.get(5, "section", 2);
+   * ```
+   */
+  get(offset: number, user: string, index: number): string {
+    const buf = this.buf;
+    if (offset >= buf.length) {
+      throw new ELFError(
+        `${user} ${index}: name offset ${hex(offset)} beyond end of ${this.what} (${hex(buf.length)} bytes)`,
+      );
+    }
+    const end = buf.indexOf(0, offset);
+    if (end < 0) {
+      throw new ELFError(`${user} ${index}: name at offset ${hex(offset)} in ${this.what} is not NUL-terminated`);
+    }
+    return buf.toString("utf8", offset, end);
+  }
+}
