@@ -1,0 +1,100 @@
+/**
+ * The BTF string table: NUL-terminated strings addressed by byte offset. Split BTF continues the
+ * offsets of its base's table.
+ *
+ * @module
+ */
+
+import { isAscii } from "node:buffer";
+import { BTFError } from "../errors.js";
+
+/**
+ * A read-only BTF string section. An ASCII table is decoded once, as a whole, on first lookup.
+ *
+ * @example
+ * ```ts
+ * import { StringTable } from "ebpf/btf";
+ * const st = new StringTable(new TextEncoder().encode("\0int\0"));
+ * st.lookup(1); // "int"
+ * ```
+ */
+export class StringTable {
+  /** Offset of the first byte of this table; the base's length for split BTF. */
+  readonly firstOffset: number;
+  readonly #bytes: Buffer;
+  readonly #base: StringTable | undefined;
+  // The whole table as one string when it is pure ASCII (the usual case): lookups are then cheap
+  // substrings instead of one native decode call each. null: not ASCII, decode per lookup.
+  #text: string | null | undefined;
+
+  /**
+   * @param bytes the string section, ending with a NUL byte.
+   * @param base the base BTF's strings, for split BTF.
+   */
+  constructor(bytes: Uint8Array, base?: StringTable) {
+    this.#base = base;
+    this.firstOffset = base === undefined ? 0 : base.end;
+    this.#bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytes.length > 0 && bytes[bytes.length - 1] !== 0) {
+      throw new BTFError("string section does not end with a NUL byte");
+    }
+    if (base === undefined && bytes.length > 0 && bytes[0] !== 0) {
+      throw new BTFError("string section does not start with a NUL byte");
+    }
+  }
+
+  /** One past the last valid offset, counting the base's strings. */
+  get end(): number {
+    return this.firstOffset + this.#bytes.length;
+  }
+
+  /** Bytes of this table alone (without the base). */
+  get length(): number {
+    return this.#bytes.length;
+  }
+
+  /**
+   * The string at `offset`. Offset 0 is always `""`.
+   *
+   * @throws {BTFError} when `offset` is outside the table.
+   */
+  lookup(offset: number): string {
+    if (offset < this.firstOffset) {
+      if (this.#base !== undefined) return this.#base.lookup(offset);
+    }
+    const local = offset - this.firstOffset;
+    if (local === 0 && this.#base === undefined) return "";
+    if (local < 0 || local >= this.#bytes.length) {
+      throw new BTFError(`string offset ${offset} out of range (string table ends at ${this.end})`);
+    }
+    if (this.#text === undefined) this.#text = isAscii(this.#bytes) ? this.#bytes.toString("latin1") : null;
+    if (this.#text !== null) return this.#text.substring(local, this.#text.indexOf("\0", local));
+    return this.#bytes.toString("utf8", local, this.#bytes.indexOf(0, local));
+  }
+
+  /**
+   * Whether `offset` is a valid offset into this table or its base.
+   */
+  has(offset: number): boolean {
+    return offset >= 0 && offset < this.end;
+  }
+
+  /**
+   * Every string of this table (not the base), with its offset, in order.
+   *
+   * @example
+   * ```ts
+   * import { StringTable } from "ebpf/btf";
+   * const st = new StringTable(new TextEncoder().encode("\0a\0b\0"));
+   * [...st.entries()]; // [[0, ""], [1, "a"], [3, "b"]]
+   * ```
+   */
+  *entries(): IterableIterator<[number, string]> {
+    let i = 0;
+    while (i < this.#bytes.length) {
+      const nul = this.#bytes.indexOf(0, i);
+      yield [this.firstOffset + i, this.#bytes.toString("utf8", i, nul)];
+      i = nul + 1;
+    }
+  }
+}
