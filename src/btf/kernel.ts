@@ -5,9 +5,10 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BTFError, NotSupportedError } from "../errors.js";
+import { mapWholeFile, readWholeFile } from "../syscall/file.js";
+import { SyscallError } from "../syscall/error.js";
 import { loadSpecFromBuffer } from "./load.js";
 import type { Spec } from "./spec.js";
 
@@ -22,11 +23,11 @@ import type { Spec } from "./spec.js";
  */
 export const KERNEL_BTF_DIR = "/sys/kernel/btf";
 
-function readOrNull(path: string): Buffer | null {
+function readOrNull(path: string): Uint8Array | null {
   try {
-    return readFileSync(path);
+    return mapWholeFile(path) ?? readWholeFile(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    if (err instanceof SyscallError && err.code === "ENOENT") return null;
     throw new BTFError(`reading ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
