@@ -71,7 +71,9 @@ export function assemble(insns: readonly Instruction[]): Instruction[] {
     if (target === undefined) {
       throw new InstructionError(`reference to unknown label "${ref}"`, index);
     }
-    const delta = target - next;
+    // Jumps and calls count from the next instruction; a function-pointer lddw counts from its
+    // own first slot plus one, as the kernel's find_subprog(i + imm + 1) reads it.
+    const delta = insn.isLoadOfFunctionPointer() ? target - (next - insn.slots) - 1 : target - next;
     const longJump = insn.isJump() && opClass(insn.opcode) === Class.JMP32 && (insn.opcode & 0xf0) === 0;
     if (insn.isJump() && !longJump) {
       if (delta < -0x8000 || delta > 0x7fff) {

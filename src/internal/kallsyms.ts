@@ -15,42 +15,50 @@ export interface KernelSymbol {
   readonly module?: string;
 }
 
-let cached: ReadonlyMap<string, KernelSymbol> | undefined;
+let text: string | undefined;
+
+// The file is ~5 MB with ~120k lines; a targeted search finds a symbol in well under a
+// millisecond, so no index of every line is built.
+function kallsymsText(): string {
+  if (text === undefined) {
+    try {
+      text = readFileSync("/proc/kallsyms", "utf8");
+    } catch {
+      // No procfs or no permission: every lookup then misses, as on a kernel without kallsyms.
+      text = "";
+    }
+  }
+  return text;
+}
 
 /**
- * All kernel symbols by name (the first of duplicate names wins, as in libbpf). Addresses are 0
- * when `kptr_restrict` hides them from this process.
+ * The first kallsyms entry named `name` (as libbpf takes the first of duplicates), or undefined.
+ * Addresses read 0 when `kptr_restrict` hides them from this process.
  *
  * @example
  * ```ts
- * import { kernelSymbols } from "./kallsyms.js";
- * kernelSymbols().has("bpf_prog_put"); // true
+ * import { findKernelSymbol } from "./kallsyms.js";
+ * findKernelSymbol("bpf_prog_put")?.type; // "T"
  * ```
  */
-export function kernelSymbols(): ReadonlyMap<string, KernelSymbol> {
-  if (cached) return cached;
-  const map = new Map<string, KernelSymbol>();
-  let text = "";
-  try {
-    text = readFileSync("/proc/kallsyms", "utf8");
-  } catch {
-    // No procfs or no permission: every lookup then misses, as on a kernel without kallsyms.
-  }
-  for (const line of text.split("\n")) {
-    const first = line.indexOf(" ");
-    const second = line.indexOf(" ", first + 1);
-    if (first < 0 || second < 0) continue;
-    let name = line.slice(second + 1);
-    let module: string | undefined;
-    const tab = name.indexOf("\t");
-    if (tab >= 0) {
-      module = name.slice(tab + 1).replace(/^\[|\]$/g, "");
-      name = name.slice(0, tab);
+export function findKernelSymbol(name: string): KernelSymbol | undefined {
+  const all = kallsymsText();
+  for (const end of ["\n", "\t"]) {
+    const needle = ` ${name}${end}`;
+    let at = all.indexOf(needle);
+    while (at >= 0) {
+      const lineStart = all.lastIndexOf("\n", at) + 1;
+      const fields = all.slice(lineStart, at).split(" ");
+      // "<address> <type>" must be all that precedes the name on its line.
+      if (fields.length === 2) {
+        const entry: KernelSymbol = { address: BigInt(`0x${fields[0]}`), type: fields[1]! };
+        if (end === "\n") return entry;
+        const lineEnd = all.indexOf("\n", at);
+        const module = all.slice(at + needle.length, lineEnd < 0 ? undefined : lineEnd).replace(/^\[|\]$/g, "");
+        return { ...entry, module };
+      }
+      at = all.indexOf(needle, at + 1);
     }
-    if (map.has(name)) continue;
-    const entry: KernelSymbol = { address: BigInt(`0x${line.slice(0, first)}`), type: line.slice(first + 1, second) };
-    map.set(name, module === undefined ? entry : { ...entry, module });
   }
-  cached = map;
-  return cached;
+  return undefined;
 }

@@ -128,7 +128,8 @@ describe("assemble", () => {
     // Slots: main 0, jeq 1, lddw 2-3, funcptr 4-5, call 6, map 7-8, ja 9, gotol 10, out 11,
     // callback 12, jne 13, exit 14.
     expect(prog[1]!.offset).toBe(11 - 2);
-    expect(prog[3]!.constant).toBe(BigInt(12 - 6));
+    // A function pointer counts from its first slot plus one: the kernel's i + imm + 1.
+    expect(prog[3]!.constant).toBe(BigInt(12 - 4 - 1));
     expect(prog[4]!.constant).toBe(BigInt(12 - 7));
     expect(prog[5]!.constant).toBe(0n);
     expect(prog[5]!.reference).toBe("some_map");

@@ -1,0 +1,245 @@
+/**
+ * `newCollection` / `loadAndAssign`: a {@link CollectionSpec} -> kernel objects. Maps are created
+ * (or reused from their pins) and filled, `.rodata` frozen, then programs have their references
+ * resolved and are loaded, and finally program-array and map-in-map slots are filled.
+ *
+ * @module
+ */
+import { loadKernelSpec, type Spec as BTFSpec, type Type } from "../btf/index.js";
+import { ArgumentError, EbpfError, LoadError } from "../errors.js";
+import { isMapOfMaps } from "../map/kinds.js";
+import { newMap, type BpfMap } from "../map/index.js";
+import { MapType } from "../map/types.js";
+import { possibleCPUs } from "../internal/possible-cpus.js";
+import { newProgram, type Program, type ProgramOptions } from "../prog/index.js";
+import { ProgramType } from "../prog/types.js";
+import { loadObjectBTF, type ObjectBTF } from "./btf-handle.js";
+import { kconfigContents } from "./kconfig.js";
+import { resolveReferences } from "./references.js";
+import type { CollectionMapSpec, CollectionProgramSpec, CollectionSpec } from "./spec.js";
+
+/** Options of {@link newCollection}. */
+export interface CollectionOptions {
+  readonly programs?: ProgramOptions & {
+    /** BTF to resolve CO-RE relocations and attach targets against; the running kernel's by default. */
+    readonly kernelTypes?: BTFSpec;
+  };
+  readonly maps?: {
+    /** bpffs directory for maps with `pinning: PinType.ByName`. */
+    readonly pinPath?: string;
+  };
+  /** Existing maps to use instead of creating the spec's map of the same name. */
+  readonly mapReplacements?: Readonly<Record<string, BpfMap>>;
+}
+
+/**
+ * The maps and programs made from a {@link CollectionSpec}. Closing it closes everything it owns
+ * (replacement maps stay the caller's).
+ *
+ * @example
+ * ```ts
+ * import { loadCollectionSpec, newCollection } from "ebpf";
+ * using coll = newCollection(await loadCollectionSpec("bpf/xdp_count.o"));
+ * coll.programs.xdp_count.run({ data: new Uint8Array(64) });
+ * ```
+ */
+export class Collection {
+  readonly #owned: (BpfMap | Program)[];
+
+  constructor(
+    readonly maps: Record<string, BpfMap>,
+    readonly programs: Record<string, Program>,
+    owned: (BpfMap | Program)[],
+  ) {
+    this.#owned = owned;
+  }
+
+  /** Close every map and program the collection created. */
+  close(): void {
+    for (const o of this.#owned.splice(0)) o.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Create every map and load every program of `spec` (programs whose section starts with `?`, and
+ * functions of unknown sections, are skipped).
+ *
+ * @throws {LoadError} for references the spec cannot satisfy.
+ * @throws {VerifierError} when the kernel rejects a program, with the verifier log.
+ * @example
+ * ```ts
+ * import { loadCollectionSpec, newCollection } from "ebpf";
+ * const spec = await loadCollectionSpec("bpf/xdp_count.o");
+ * const coll = newCollection(spec, { maps: { pinPath: "/sys/fs/bpf/myapp" } });
+ * coll.close();
+ * ```
+ */
+export function newCollection(spec: CollectionSpec, options: CollectionOptions = {}): Collection {
+  const programs = Object.values(spec.programs)
+    .filter((p) => p.autoload && p.type !== ProgramType.UnspecifiedProgram)
+    .map((p) => p.name);
+  return load(spec, Object.keys(spec.maps), programs, options);
+}
+
+/**
+ * Load only the named maps and programs (plus the maps those programs use), as cilium/ebpf's
+ * `LoadAndAssign` does.
+ *
+ * @example
+ * ```ts
+ * import { loadAndAssign, loadCollectionSpec } from "ebpf";
+ * const spec = await loadCollectionSpec("bpf/loader.o");
+ * using objs = loadAndAssign(spec, { programs: ["xdp_prog"] });
+ * objs.programs.xdp_prog.run({ data: new Uint8Array(15) });
+ * ```
+ */
+export function loadAndAssign(
+  spec: CollectionSpec,
+  names: { readonly maps?: readonly string[]; readonly programs?: readonly string[] },
+  options: CollectionOptions = {},
+): Collection {
+  const programs = [...(names.programs ?? [])];
+  for (const p of programs) if (!spec.programs[p]) throw new ArgumentError(`program ${p} is not in the spec`);
+  const maps = new Set(names.maps ?? []);
+  for (const m of maps) if (!spec.maps[m]) throw new ArgumentError(`map ${m} is not in the spec`);
+  for (const p of programs) for (const m of mapsUsedBy(spec, spec.programs[p]!)) maps.add(m);
+  return load(spec, [...maps], programs, options);
+}
+
+function mapsUsedBy(spec: CollectionSpec, prog: CollectionProgramSpec): Set<string> {
+  const used = new Set<string>();
+  const insns = prog.instructions;
+  if (insns instanceof Uint8Array) return used;
+  const add = (name: string) => {
+    const m = spec.maps[name];
+    if (!m || used.has(name)) return;
+    used.add(name);
+    for (const entry of m.contents ?? []) {
+      const v = entry.value;
+      if (!(v instanceof Uint8Array) && "map" in v) add(v.map);
+    }
+  };
+  for (const insn of insns) if (insn.reference !== undefined) add(insn.reference);
+  return used;
+}
+
+function load(spec: CollectionSpec, mapNames: string[], progNames: string[], options: CollectionOptions): Collection {
+  const owned: (BpfMap | Program)[] = [];
+  const maps: Record<string, BpfMap> = {};
+  const programs: Record<string, Program> = {};
+  let btf: ObjectBTF | undefined;
+  try {
+    btf = spec.types ? loadObjectBTF(mapTypes(spec, mapNames)) : undefined;
+    for (const name of mapNames) {
+      const replacement = options.mapReplacements?.[name];
+      if (replacement) {
+        maps[name] = replacement;
+        continue;
+      }
+      const map = createMap(spec.maps[name]!, options, btf);
+      owned.push(map);
+      maps[name] = map;
+    }
+    for (const name of mapNames) {
+      if (!options.mapReplacements?.[name]) fillData(spec, spec.maps[name]!, maps[name]!);
+    }
+    let kernelTypes: BTFSpec | undefined = options.programs?.kernelTypes;
+    const targets = {
+      maps: new Map(Object.entries(maps)),
+      externs: spec.externs,
+      kernelTypes: () => (kernelTypes ??= loadKernelSpec()),
+    };
+    for (const name of progNames) {
+      const p = spec.programs[name]!;
+      if (p.instructions instanceof Uint8Array) throw new LoadError(`program ${name}: raw instruction bytes cannot be relocated`);
+      const instructions = resolveReferences(name, p.instructions, targets);
+      const prog = newProgram({ ...p, instructions }, { ...options.programs, kernelTypes: targets.kernelTypes });
+      owned.push(prog);
+      programs[name] = prog;
+    }
+    for (const name of mapNames) {
+      if (!options.mapReplacements?.[name]) fillReferences(spec.maps[name]!, maps[name]!, maps, programs);
+    }
+  } catch (err) {
+    for (const o of owned) o.close();
+    throw err;
+  } finally {
+    btf?.close();
+  }
+  return new Collection(maps, programs, owned);
+}
+
+function* mapTypes(spec: CollectionSpec, names: readonly string[]): Generator<Type> {
+  for (const name of names) {
+    const m = spec.maps[name]!;
+    if (m.key) yield m.key;
+    if (m.value) yield m.value;
+  }
+}
+
+function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: ObjectBTF | undefined): BpfMap {
+  if (m.extra?.some((b) => b !== 0)) {
+    throw new LoadError(`map ${m.name}: its definition has ${m.extra.length} bytes the loader does not understand`);
+  }
+  let mapSpec: CollectionMapSpec = m;
+  if (m.type === MapType.PerfEventArray) {
+    // One slot per possible CPU, whatever the object says (as cilium/ebpf clamps it).
+    const cpus = possibleCPUs();
+    mapSpec = { ...m, keySize: 4, valueSize: 4, maxEntries: m.maxEntries === 0 ? cpus : Math.min(m.maxEntries, cpus) };
+  }
+  // The kernel keeps 15 characters of [A-Za-z0-9_.]; longer object names are cut, as cilium/ebpf
+  // does (pins keep the cut name too).
+  mapSpec = { ...mapSpec, name: kernelName(m.name), ...(m.innerMap ? { innerMap: { ...m.innerMap, name: kernelName(m.innerMap.name) } } : {}) };
+  const ids = btf && !isMapOfMaps(m.type) && m.type !== MapType.PerfEventArray ? btf.mapTypeIDs(m) : undefined;
+  try {
+    return newMap(mapSpec, {
+      ...(options.maps?.pinPath ? { pinPath: options.maps.pinPath } : {}),
+      ...(ids ? { btf: { fd: btf!.fd, keyTypeId: ids.key, valueTypeId: ids.value } } : {}),
+    });
+  } catch (err) {
+    if (err instanceof EbpfError) throw new LoadError(`map ${m.name}: ${err.message}`, { cause: err });
+    throw err;
+  }
+
+}
+
+function kernelName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.]/g, "").slice(0, 15);
+}
+
+function fillData(spec: CollectionSpec, m: CollectionMapSpec, map: BpfMap): void {
+  if (m.name === ".kconfig") {
+    map.update(0, kconfigContents(spec.externs, m.valueSize, spec.byteOrder === "little"));
+  }
+  for (const entry of m.contents ?? []) {
+    if (entry.value instanceof Uint8Array) map.update(entry.key, entry.value);
+  }
+  if (m.freeze) map.freeze();
+}
+
+function fillReferences(
+  m: CollectionMapSpec,
+  map: BpfMap,
+  maps: Record<string, BpfMap>,
+  programs: Record<string, Program>,
+): void {
+  for (const entry of m.contents ?? []) {
+    const v = entry.value;
+    if (v instanceof Uint8Array) continue;
+    if ("program" in v) {
+      const prog = programs[v.program];
+      // cilium/ebpf refuses a prog array whose programs are not loaded with it: the kernel would
+      // leave the slot empty and the tail call would silently fall through.
+      if (!prog) throw new LoadError(`map ${m.name}: slot ${String(entry.key)} needs program ${v.program}, which is not loaded`);
+      map.update(entry.key, prog);
+    } else {
+      const inner = maps[v.map];
+      if (!inner) throw new LoadError(`map ${m.name}: slot ${String(entry.key)} needs map ${v.map}, which is not loaded`);
+      map.update(entry.key, inner);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Resolve what a program's instructions refer to by name — maps, data sections, `.kconfig`,
+ * kernel symbols and kfuncs — into the numbers the kernel wants, just before load. Labels of
+ * functions stay for the assembler.
+ *
+ * @module
+ */
+import { PseudoCall, PseudoLoad, type Instruction } from "../asm/index.js";
+import { Kind, type Spec as BTFSpec } from "../btf/index.js";
+import { LoadError } from "../errors.js";
+import { findKernelSymbol } from "../internal/kallsyms.js";
+import type { ExternSpec } from "./spec.js";
+
+/** The helper id a missing weak kfunc call becomes (cilium/ebpf's 0xdedc0de). */
+export const MISSING_KFUNC_HELPER = 0xdedc0de;
+
+/** What a program may refer to. */
+export interface ReferenceTargets {
+  /** Map fds by map name (`hash_map`, `.rodata` …). */
+  readonly maps: ReadonlyMap<string, { readonly fd: number }>;
+  readonly externs: Readonly<Record<string, ExternSpec>>;
+  /** Kernel BTF, loaded on first need. */
+  readonly kernelTypes: () => BTFSpec;
+}
+
+/**
+ * A copy of `insns` with map, extern and kernel-symbol references resolved. Function labels
+ * (calls, function pointers) are kept; anything else unresolved is a {@link LoadError}.
+ *
+ * @example
+ * ```ts
+ * const ready = resolveReferences("xdp_prog", spec.instructions, { maps, externs, kernelTypes });
+ * ```
+ */
+export function resolveReferences(
+  program: string,
+  insns: readonly Instruction[],
+  targets: ReferenceTargets,
+): Instruction[] {
+  const functions = new Set(insns.filter((i) => i.symbol !== undefined).map((i) => i.symbol!));
+  return insns.map((insn, index) => {
+    const ref = insn.reference;
+    if (ref === undefined) return insn;
+    if ((insn.isFunctionCall() || insn.isLoadOfFunctionPointer()) && functions.has(ref)) return insn;
+    try {
+      return resolve(insn, ref, targets, functions);
+    } catch (err) {
+      if (err instanceof LoadError) throw new LoadError(`program ${program}, instruction ${index}: ${err.message}`, { cause: err });
+      throw err;
+    }
+  });
+}
+
+function resolve(insn: Instruction, ref: string, targets: ReferenceTargets, functions: ReadonlySet<string>): Instruction {
+  if (insn.isDWordLoad() && (insn.src === PseudoLoad.MapFD || insn.src === PseudoLoad.MapValue)) {
+    const map = targets.maps.get(ref);
+    if (!map) throw new LoadError(`unsatisfied map reference ${JSON.stringify(ref)}`);
+    // lddw keeps the fd in the low 32 bits and, for map values, the offset in the high 32.
+    const high = BigInt.asUintN(64, insn.constant) >> 32n;
+    return insn.with({ constant: BigInt.asIntN(64, (high << 32n) | BigInt(map.fd)), reference: undefined });
+  }
+  const ext = targets.externs[ref];
+  if (ext?.kind === "ksym" && insn.isDWordLoad()) return resolveKsym(insn, ext, targets);
+  if (ext?.kind === "kfunc" && insn.isKfuncCall()) return resolveKfunc(insn, ext, targets);
+  if (insn.isFunctionCall() || insn.isLoadOfFunctionPointer()) {
+    if (!functions.has(ref)) throw new LoadError(`unsatisfied program reference ${JSON.stringify(ref)}`);
+    return insn;
+  }
+  // A plain lddw of a symbol nobody defines (inline asm: `r1 = MY_CONST ll`) keeps the constant
+  // the caller put there, as cilium/ebpf does.
+  if (insn.isDWordLoad() && insn.src === 0 && ext === undefined) return insn.with({ reference: undefined });
+  throw new LoadError(`unresolved symbol ${JSON.stringify(ref)}`);
+}
+
+function resolveKsym(insn: Instruction, ext: ExternSpec, targets: ReferenceTargets): Instruction {
+  if (!ext.type) {
+    // Untyped: the address from kallsyms as a plain constant.
+    const sym = findKernelSymbol(ext.name);
+    if (!sym) {
+      if (ext.weak) return insn.with({ src: 0, constant: 0n, reference: undefined });
+      throw new LoadError(`kernel symbol ${ext.name} not found in /proc/kallsyms`);
+    }
+    return insn.with({ src: 0, constant: BigInt.asIntN(64, sym.address), reference: undefined });
+  }
+  // Typed: the VAR's id in kernel BTF; the verifier resolves the address.
+  const ids = targets.kernelTypes().typeIDsByName(ext.name).filter((id) => targets.kernelTypes().kindOf(id) === Kind.Var);
+  if (ids.length === 0) {
+    if (ext.weak) return insn.with({ src: 0, constant: 0n, reference: undefined });
+    throw new LoadError(`typed ksym ${ext.name}: not found in kernel BTF`);
+  }
+  return insn.with({ src: PseudoLoad.BTFID, constant: BigInt(ids[0]!), reference: undefined });
+}
+
+function resolveKfunc(insn: Instruction, ext: ExternSpec, targets: ReferenceTargets): Instruction {
+  const ids = targets.kernelTypes().typeIDsByName(ext.name).filter((id) => targets.kernelTypes().kindOf(id) === Kind.Func);
+  if (ids.length === 0) {
+    // A weak kfunc the kernel lacks becomes a call to a helper that does not exist: the verifier
+    // rejects it only if it is reachable (bpf_ksym_exists() guards make it dead code), on every
+    // kernel, as cilium/ebpf does.
+    if (ext.weak) return insn.with({ src: PseudoCall.Helper, constant: MISSING_KFUNC_HELPER, reference: undefined });
+    throw new LoadError(`kfunc ${ext.name}: not found in kernel BTF (not supported by this kernel)`);
+  }
+  return insn.with({ constant: ids[0]!, offset: 0, reference: undefined });
+}

@@ -1,0 +1,87 @@
+/**
+ * Global variables of an object (`.data`, `.rodata`, `.bss` …) as pure data: readable and
+ * settable before load, backed by the initial value of their section's map.
+ *
+ * @module
+ */
+import type { Type } from "../btf/index.js";
+import { IntEncoding, Kind, underlyingType } from "../btf/index.js";
+import { ArgumentError } from "../errors.js";
+
+/**
+ * One global variable in a data section. Reads and writes go to the section map's initial
+ * contents, so a change before `newCollection` is what the program sees when it starts.
+ *
+ * @example
+ * ```ts
+ * import { loadCollectionSpec } from "ebpf";
+ * const spec = await loadCollectionSpec("bpf/globals.o");
+ * spec.variables.cfg_multiplier.set(5);
+ * spec.variables.cfg_multiplier.get(); // Uint8Array [5, 0, 0, 0]
+ * ```
+ */
+export class VariableSpec {
+  constructor(
+    /** The variable's name. */
+    readonly name: string,
+    /** The data section (and map) holding it: `.data`, `.rodata.config` … */
+    readonly sectionName: string,
+    /** Byte offset inside the section. */
+    readonly offset: number,
+    /** Size in bytes. */
+    readonly size: number,
+    /** Its BTF type, when the object has BTF. */
+    readonly type: Type | undefined,
+    /** True for `.rodata*`: the program sees it as a constant. */
+    readonly readonly: boolean,
+    /** The section's whole initial value (shared by every variable of the section). */
+    private readonly section: Uint8Array,
+    private readonly littleEndian: boolean,
+  ) {
+    if (offset + size > section.byteLength) {
+      throw new ArgumentError(
+        `variable ${name}: [${offset}, ${offset + size}) outside section ${sectionName} (${section.byteLength} bytes)`,
+      );
+    }
+  }
+
+  /** A copy of the variable's current bytes. */
+  get(): Uint8Array {
+    return this.section.slice(this.offset, this.offset + this.size);
+  }
+
+  /**
+   * Set the initial value: bytes of exactly `size`, or a number / bigint for 1-, 2-, 4- and
+   * 8-byte integers (written in the object's byte order).
+   */
+  set(value: Uint8Array | number | bigint): void {
+    if (value instanceof Uint8Array) {
+      if (value.byteLength !== this.size) {
+        throw new ArgumentError(`variable ${this.name}: value must be ${this.size} bytes, got ${value.byteLength}`);
+      }
+      this.section.set(value, this.offset);
+      return;
+    }
+    const view = new DataView(this.section.buffer, this.section.byteOffset + this.offset, this.size);
+    const big = BigInt(value);
+    const signed = this.isSigned();
+    const bits = BigInt(this.size * 8);
+    const min = signed ? -(1n << (bits - 1n)) : 0n;
+    const max = signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
+    if (![1, 2, 4, 8].includes(this.size) || big < min || big > max) {
+      throw new ArgumentError(`variable ${this.name}: ${value} does not fit a ${this.size}-byte ${signed ? "signed" : "unsigned"} integer`);
+    }
+    const le = this.littleEndian;
+    const u = BigInt.asUintN(this.size * 8, big);
+    if (this.size === 1) view.setUint8(0, Number(u));
+    else if (this.size === 2) view.setUint16(0, Number(u), le);
+    else if (this.size === 4) view.setUint32(0, Number(u), le);
+    else view.setBigUint64(0, u, le);
+  }
+
+  private isSigned(): boolean {
+    if (!this.type) return false;
+    const t = underlyingType(this.type);
+    return t.kind === Kind.Int && (t.encoding & IntEncoding.Signed) !== 0;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Data sections (`.data*`, `.rodata*`, `.bss`) as single-entry array maps, and their variables.
+ *
+ * @module
+ */
+import { Kind, VarLinkage, type Datasec, type Spec } from "../../btf/index.js";
+import type { CollectionMapSpec } from "../../collection/spec.js";
+import { VariableSpec } from "../../collection/variable-spec.js";
+import { LoadError } from "../../errors.js";
+import { MapFlags, MapType } from "../../map/types.js";
+import { SHT_NOBITS, STB_LOCAL, STT_OBJECT } from "../constants.js";
+import type { ElfFile } from "../file.js";
+import type { ClassifiedSection } from "./sections.js";
+
+/**
+ * The map and variables of one data section. `.rodata*` maps are read-only for programs and
+ * frozen after load; every data map is mmap-able (5.5+) so variables stay accessible after load.
+ *
+ * @example
+ * ```ts
+ * const { map, variables } = dataSection(file, classified, btfSpec);
+ * ```
+ */
+export function dataSection(
+  file: ElfFile,
+  cs: ClassifiedSection,
+  spec: Spec | undefined,
+): { map: CollectionMapSpec; variables: VariableSpec[] } {
+  const { section } = cs;
+  const name = section.name;
+  if (cs.relocations) throw new LoadError(`data section ${name} has relocations, which the kernel cannot apply`);
+  const contents = new Uint8Array(section.size);
+  if (section.type !== SHT_NOBITS) contents.set(section.data());
+  const readonly = name.startsWith(".rodata");
+  const datasec = spec?.anyTypesByName(name).find((t): t is Datasec => t.kind === Kind.Datasec);
+  if (datasec) fixupDatasec(file, cs, datasec);
+  const map: CollectionMapSpec = {
+    name,
+    type: MapType.Array,
+    keySize: 4,
+    valueSize: section.size,
+    maxEntries: 1,
+    flags: (readonly ? MapFlags.BPF_F_RDONLY_PROG : 0) | MapFlags.BPF_F_MMAPABLE,
+    value: datasec,
+    contents: [{ key: 0, value: contents }],
+    freeze: readonly,
+  };
+  const variables: VariableSpec[] = [];
+  const little = file.byteOrder === "little";
+  if (datasec) {
+    for (const vsi of datasec.vars) {
+      // Static variables are private to the object, as in libbpf and cilium/ebpf.
+      if (vsi.type.kind !== Kind.Var || vsi.type.linkage === VarLinkage.Static) continue;
+      variables.push(
+        new VariableSpec(vsi.type.name, name, vsi.offset, vsi.size, vsi.type.type, readonly, contents, little),
+      );
+    }
+  } else {
+    for (const sym of file.symbols) {
+      if (sym.sectionIndex !== section.index || sym.type !== STT_OBJECT || sym.bind === STB_LOCAL) continue;
+      variables.push(new VariableSpec(sym.name, name, Number(sym.value), Number(sym.size), undefined, readonly, contents, little));
+    }
+  }
+  return { map, variables };
+}
+
+// clang leaves a data section's BTF size and variable offsets at 0; the ELF section and symbol
+// table have the real values, as libbpf's btf_fixup_datasec knows.
+function fixupDatasec(file: ElfFile, cs: ClassifiedSection, ds: Datasec): void {
+  ds.size = cs.section.size;
+  const offsets = new Map<string, number>();
+  for (const s of file.symbols) if (s.sectionIndex === cs.section.index) offsets.set(s.name, Number(s.value));
+  for (const vsi of ds.vars) {
+    if (vsi.type.kind !== Kind.Var) continue;
+    const off = offsets.get(vsi.type.name);
+    if (off === undefined) throw new LoadError(`${cs.section.name}: variable ${vsi.type.name} has no symbol`);
+    vsi.offset = off;
+  }
+}
