@@ -60,6 +60,24 @@ export const libcMunmap = libc.func("int munmap(uintptr_t addr, size_t length)")
   length: number,
 ) => number;
 
+/** `long sysconf(int name)`: the page size (`_SC_PAGESIZE`). */
+export const libcSysconf = libc.func("long sysconf(int name)") as (name: number) => number;
+
+/** `int fcntl(int fd, int cmd, int arg)`: `F_DUPFD_CLOEXEC` for readers that own a duplicate. */
+export const libcFcntl = libc.func("int fcntl(int fd, int cmd, int arg)") as (
+  fd: number,
+  cmd: number,
+  arg: number,
+) => number;
+
+/**
+ * `int prlimit(pid_t pid, int resource, const struct rlimit *new, struct rlimit *old)`, the
+ * pointers as integers (0 for NULL).
+ */
+export const libcPrlimit = libc.func(
+  "int prlimit(int pid, int resource, uintptr_t newLimit, uintptr_t oldLimit)",
+) as (pid: number, resource: number, newLimit: number, oldLimit: number) => number;
+
 /** The calling thread's errno, read right after a failed call. */
 export function lastErrno(): number {
   return koffi.errno();
@@ -85,3 +103,13 @@ export function externalView(address: number, length: number): ArrayBuffer {
 export const errnoNames: ReadonlyMap<number, string> = new Map(
   Object.entries(koffi.os.errno).map(([name, value]) => [value, name]),
 );
+
+/** `int open(const char *path, int flags)`. */
+export const libcOpen = libc.func("int open(const char *path, int flags)") as (path: string, flags: number) => number;
+
+/** `long read(int fd, void *buf, size_t count)`, the buffer as an integer address. */
+export const libcRead = libc.func("long read(int fd, uintptr_t buf, size_t count)") as (
+  fd: number,
+  buf: number,
+  count: number,
+) => number;
