@@ -1,0 +1,71 @@
+/**
+ * What a TypeScript bench suite looks like to `bench/run.ts`: made once per run (maps created and
+ * filled, the JIT warmed), asked for one figure at a time (as the C side is), then closed.
+ *
+ * @module
+ */
+
+/** Units of figures; `ns/op` and `ms` are costs (lower is better), `entries/s` a rate. */
+export type Unit = "ns/op" | "entries/s" | "ms";
+
+/**
+ * One measured figure of one repetition, named as the C side names it.
+ *
+ * @example
+ * ```ts
+ * const f: Figure = { name: "map.hash.lookup", value: 412.5, unit: "ns/op" };
+ * ```
+ */
+export interface Figure {
+  name: string;
+  value: number;
+  unit: Unit;
+}
+
+/**
+ * Parameters a topic runs with; the C side gets the same values as command-line flags
+ * (`--entries`, `--passes`, `--batch-passes`, `--chunk`).
+ *
+ * @example
+ * ```ts
+ * const p: BenchParams = { entries: 1 << 20, passes: 1, batchPasses: 1, chunk: 65536 };
+ * ```
+ */
+export interface BenchParams {
+  /** Entries of each map, all present: keys 0..entries-1. */
+  entries: number;
+  /** Passes over all keys per per-op figure and repetition. */
+  passes: number;
+  /** Whole-map batch walks per batch figure and repetition. */
+  batchPasses: number;
+  /** Entries per batch call. */
+  chunk: number;
+}
+
+/**
+ * A running suite.
+ *
+ * @example
+ * ```ts
+ * const suite = mapsSuite(params);
+ * try { for (let r = 0; r < 5; r++) console.log(suite.run("map.hash.lookup")); } finally { suite.close(); }
+ * ```
+ */
+export interface Suite {
+  /** Measure the named figure once (one or more samples); throws for a name it does not know. */
+  run(figure: string): Figure[];
+  /** Release what the suite holds (maps, fds). */
+  close(): void;
+}
+
+/**
+ * Nanoseconds of the monotonic clock (CLOCK_MONOTONIC, as the C side uses).
+ *
+ * @example
+ * ```ts
+ * const t0 = nowNs(); work(); const ns = nowNs() - t0;
+ * ```
+ */
+export function nowNs(): number {
+  return Number(process.hrtime.bigint());
+}
