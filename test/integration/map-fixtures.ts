@@ -1,9 +1,5 @@
 // Helpers shared by the map integration tests: a hand-encoded BTF blob for a spin-lock value,
 // a trivial program for program arrays, and a temporary bpffs.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { btfLoad } from "../../src/syscall/btf.js";
 import { progLoad } from "../../src/syscall/prog.js";
 
@@ -14,6 +10,8 @@ const BTF_KIND_STRUCT = 4;
  * BTF for `int` (id 1), `struct bpf_spin_lock { int val; }` (id 2) and
  * `struct data { int cnt; struct bpf_spin_lock l; }` (id 3).
  */
+export { mountTempBpffs } from "../helpers/bpffs.js";
+
 export function spinLockBTF(): Uint8Array {
   const strings = "\0int\0bpf_spin_lock\0val\0cnt\0l\0data\0";
   const s = (name: string): number => strings.indexOf(`\0${name}\0`) + 1;
@@ -55,19 +53,6 @@ export function loadTrivialProgram(): number {
   insns[0] = 0xb7; // mov64 r0, imm 0
   insns[8] = 0x95; // exit
   return progLoad({ progType: 1, insns, license: "GPL" });
-}
-
-/** Mount a fresh bpffs on a temporary directory; returns it and an unmount function. */
-export function mountTempBpffs(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), "ebpf-map-pin-"));
-  execFileSync("mount", ["-t", "bpf", "bpf", dir]);
-  return {
-    dir,
-    cleanup: () => {
-      execFileSync("umount", [dir]);
-      rmdirSync(dir);
-    },
-  };
 }
 
 /** A u32 / u64 read helper. */

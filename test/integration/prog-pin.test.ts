@@ -1,25 +1,21 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as asm from "../../src/asm/index.js";
 import { ArgumentError } from "../../src/errors.js";
 import { loadPinnedProgram, newProgram, ProgramType } from "../../src/prog/index.js";
 import { closeRaw, mapCreate, objPin, SyscallError } from "../../src/syscall/index.js";
+import { mountTempBpffs } from "../helpers/bpffs.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
 
 expectNoFdLeaks();
 
 let bpffs: string;
+let unmount: () => void;
 beforeAll(() => {
-  bpffs = mkdtempSync(join(tmpdir(), "ebpf-prog-pin-"));
-  execFileSync("mount", ["-t", "bpf", "bpf", bpffs]);
+  ({ dir: bpffs, cleanup: unmount } = mountTempBpffs());
 });
-afterAll(() => {
-  execFileSync("umount", [bpffs]);
-  rmdirSync(bpffs);
-});
+afterAll(() => unmount());
 
 const spec = {
   type: ProgramType.XDP,
