@@ -327,6 +327,10 @@ export class BpfMap {
     else this.#putKey(key);
     if (this.#u64Value && typeof value === "bigint" && value >= 0n && value < U64_END) {
       this.#view.setBigUint64(this.#valueOff, value, LITTLE_ENDIAN);
+    } else if (this.#u64Value && typeof value === "number" && value >= 0 && value <= 0xffffffff && value === Math.floor(value)) {
+      // Small counters are the common case: two 32-bit stores, no BigInt.
+      this.#view.setUint32(this.#valueOff + (LITTLE_ENDIAN ? 0 : 4), value, LITTLE_ENDIAN);
+      this.#view.setUint32(this.#valueOff + (LITTLE_ENDIAN ? 4 : 0), 0, LITTLE_ENDIAN);
     } else if (this.#plainValue && value instanceof Uint8Array && value.length === this.valueSize) {
       this.#bytes.set(value, this.#valueOff);
     } else {
