@@ -31,4 +31,5 @@ export type {
 } from "./collection/spec.js";
 export type { ProgramBTF } from "./prog/object-btf.js";
 export { VariableSpec } from "./collection/variable-spec.js";
+export { Variable } from "./collection/variable.js";
 export { ElfFile, type ByteOrder } from "./elf/index.js";

@@ -7,7 +7,6 @@
  */
 import { loadKernelSpec, type Spec as BTFSpec, type Type } from "../btf/index.js";
 import { ArgumentError, EbpfError, LoadError } from "../errors.js";
-import { isMapOfMaps } from "../map/kinds.js";
 import { newMap, type BpfMap } from "../map/index.js";
 import { MapType } from "../map/types.js";
 import { possibleCPUs } from "../internal/possible-cpus.js";
@@ -16,6 +15,7 @@ import { ProgramType } from "../prog/types.js";
 import { loadObjectBTF, type ObjectBTF } from "./btf-handle.js";
 import { kconfigContents } from "./kconfig.js";
 import { resolveReferences } from "./references.js";
+import { loadedVariables, type Variable } from "./variable.js";
 import type { CollectionMapSpec, CollectionProgramSpec, CollectionSpec } from "./spec.js";
 
 /** Options of {@link newCollection}. */
@@ -44,19 +44,22 @@ export interface CollectionOptions {
  * ```
  */
 export class Collection {
-  readonly #owned: (BpfMap | Program)[];
+  readonly #owned: { close(): void }[];
 
   constructor(
     readonly maps: Record<string, BpfMap>,
     readonly programs: Record<string, Program>,
-    owned: (BpfMap | Program)[],
+    /** Global variables of the loaded data sections, read and written in place (mmap, 5.5+). */
+    readonly variables: Record<string, Variable>,
+    owned: { close(): void }[],
   ) {
     this.#owned = owned;
   }
 
-  /** Close every map and program the collection created. */
+  /** Close every map, program and mapping the collection created. */
   close(): void {
-    for (const o of this.#owned.splice(0)) o.close();
+    // Mappings first: they were created last and refer to the maps.
+    for (const o of this.#owned.splice(0).reverse()) o.close();
   }
 
   [Symbol.dispose](): void {
@@ -128,7 +131,7 @@ function mapsUsedBy(spec: CollectionSpec, prog: CollectionProgramSpec): Set<stri
 }
 
 function load(spec: CollectionSpec, mapNames: string[], progNames: string[], options: CollectionOptions): Collection {
-  const owned: (BpfMap | Program)[] = [];
+  const owned: { close(): void }[] = [];
   const maps: Record<string, BpfMap> = {};
   const programs: Record<string, Program> = {};
   let btf: ObjectBTF | undefined;
@@ -164,13 +167,15 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
     for (const name of mapNames) {
       if (!options.mapReplacements?.[name]) fillReferences(spec.maps[name]!, maps[name]!, maps, programs);
     }
+    const { variables, mappings } = loadedVariables(spec.variables, maps);
+    owned.push(...mappings);
+    return new Collection(maps, programs, variables, owned);
   } catch (err) {
-    for (const o of owned) o.close();
+    for (const o of owned.reverse()) o.close();
     throw err;
   } finally {
     btf?.close();
   }
-  return new Collection(maps, programs, owned);
 }
 
 function* mapTypes(spec: CollectionSpec, names: readonly string[]): Generator<Type> {
@@ -180,6 +185,24 @@ function* mapTypes(spec: CollectionSpec, names: readonly string[]): Generator<Ty
     if (m.value) yield m.value;
   }
 }
+
+// Map types whose creation refuses key/value BTF (queue and stack have no key and no
+// map_check_btf, so the kernel returns EINVAL); libbpf leaves BTF out for the same list.
+const withoutBTF: ReadonlySet<MapType> = new Set<MapType>([
+  MapType.PerfEventArray,
+  MapType.CGroupArray,
+  MapType.StackTrace,
+  MapType.ArrayOfMaps,
+  MapType.HashOfMaps,
+  MapType.DevMap,
+  MapType.DevMapHash,
+  MapType.CPUMap,
+  MapType.XSKMap,
+  MapType.SockMap,
+  MapType.SockHash,
+  MapType.Queue,
+  MapType.Stack,
+]);
 
 function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: ObjectBTF | undefined): BpfMap {
   if (m.extra?.some((b) => b !== 0)) {
@@ -194,7 +217,7 @@ function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: Object
   // The kernel keeps 15 characters of [A-Za-z0-9_.]; longer object names are cut, as cilium/ebpf
   // does (pins keep the cut name too).
   mapSpec = { ...mapSpec, name: kernelName(m.name), ...(m.innerMap ? { innerMap: { ...m.innerMap, name: kernelName(m.innerMap.name) } } : {}) };
-  const ids = btf && !isMapOfMaps(m.type) && m.type !== MapType.PerfEventArray ? btf.mapTypeIDs(m) : undefined;
+  const ids = btf && !withoutBTF.has(m.type) ? btf.mapTypeIDs(m) : undefined;
   try {
     return newMap(mapSpec, {
       ...(options.maps?.pinPath ? { pinPath: options.maps.pinPath } : {}),

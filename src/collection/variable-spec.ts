@@ -5,8 +5,8 @@
  * @module
  */
 import type { Type } from "../btf/index.js";
-import { IntEncoding, Kind, underlyingType } from "../btf/index.js";
 import { ArgumentError } from "../errors.js";
+import { isSignedInt, writeScalar } from "./scalar.js";
 
 /**
  * One global variable in a data section. Reads and writes go to the section map's initial
@@ -63,25 +63,7 @@ export class VariableSpec {
       return;
     }
     const view = new DataView(this.section.buffer, this.section.byteOffset + this.offset, this.size);
-    const big = BigInt(value);
-    const signed = this.isSigned();
-    const bits = BigInt(this.size * 8);
-    const min = signed ? -(1n << (bits - 1n)) : 0n;
-    const max = signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
-    if (![1, 2, 4, 8].includes(this.size) || big < min || big > max) {
-      throw new ArgumentError(`variable ${this.name}: ${value} does not fit a ${this.size}-byte ${signed ? "signed" : "unsigned"} integer`);
-    }
-    const le = this.littleEndian;
-    const u = BigInt.asUintN(this.size * 8, big);
-    if (this.size === 1) view.setUint8(0, Number(u));
-    else if (this.size === 2) view.setUint16(0, Number(u), le);
-    else if (this.size === 4) view.setUint32(0, Number(u), le);
-    else view.setBigUint64(0, u, le);
+    writeScalar(view, value, isSignedInt(this.type), this.name, this.littleEndian);
   }
 
-  private isSigned(): boolean {
-    if (!this.type) return false;
-    const t = underlyingType(this.type);
-    return t.kind === Kind.Int && (t.encoding & IntEncoding.Signed) !== 0;
-  }
 }

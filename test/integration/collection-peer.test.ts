@@ -90,6 +90,28 @@ suite("peer conformance: cilium/ebpf test objects (skipped without ../shared/pee
     }
   });
 
+  it("variables: read and written after load through the mmap'ed data maps; .rodata is read-only", async () => {
+    const s = await spec("testdata/variables");
+    s.variables.var_rodata!.set(12345);
+    using coll = loadAndAssign(s, { programs: ["get_bss", "get_data", "get_rodata", "check_struct", "add_atomic"] });
+    const retval = (p: string) => coll.programs[p]!.run({ data }).retval;
+    expect([retval("get_bss"), retval("get_data"), retval("check_struct")]).toEqual([0, 0, 0]);
+    expect(retval("get_rodata")).toBe(12345);
+    coll.variables.var_bss!.set(4242424242);
+    expect(retval("get_bss") >>> 0).toBe(4242424242);
+    coll.variables.var_data!.set(4242424242);
+    expect(retval("get_data") >>> 0).toBe(4242424242);
+    const st = new Uint8Array(16);
+    new DataView(st.buffer).setBigUint64(0, 0xan, true);
+    new DataView(st.buffer).setBigUint64(8, 0xbn, true);
+    coll.variables.var_struct!.set(st);
+    expect(retval("check_struct")).toBe(1);
+    coll.variables.var_atomic!.set(1337);
+    retval("add_atomic");
+    expect(new DataView(coll.variables.var_atomic!.get().buffer).getUint32(0, true)).toBe(1338);
+    expect(() => coll.variables.var_rodata!.set(1)).toThrow(/read-only/);
+  });
+
   it("subprog_reloc: a callback through a function pointer; returns 42", async () => {
     expect(run(await spec("testdata/subprog_reloc"), "fp_relocation")).toBe(42);
   });
