@@ -252,3 +252,85 @@ export const BtfInfo = struct({
   nameLen: u32,
   kernelBtf: u32,
 });
+
+/** BPF_LINK_CREATE with no type-specific fields, or only `target_btf_id` (5.7+). */
+export const LinkCreateAttr = struct({
+  progFd: u32,
+  targetFd: u32,
+  attachType: u32,
+  flags: u32,
+  targetBtfId: u32,
+});
+
+/** BPF_LINK_CREATE for BPF_PERF_EVENT: kprobes, uprobes, tracepoints (5.15+; cookie 5.15+). */
+export const LinkCreatePerfEventAttr = struct({
+  progFd: u32,
+  targetFd: u32,
+  attachType: u32,
+  flags: u32,
+  bpfCookie: u64,
+});
+
+/** BPF_LINK_CREATE for tracing programs with a cookie (fentry/fexit/… 6.0+). */
+export const LinkCreateTracingAttr = struct({
+  progFd: u32,
+  targetFd: u32,
+  attachType: u32,
+  flags: u32,
+  targetBtfId: u32,
+  _pad0: u32,
+  cookie: u64,
+});
+
+/** BPF_LINK_CREATE for BPF_TRACE_KPROBE_MULTI (5.18+). */
+export const LinkCreateKprobeMultiAttr = struct({
+  progFd: u32,
+  targetFd: u32,
+  attachType: u32,
+  flags: u32,
+  kprobeFlags: u32,
+  cnt: u32,
+  syms: ptr,
+  addrs: ptr,
+  cookies: ptr,
+});
+
+/** BPF_LINK_CREATE for BPF_TRACE_UPROBE_MULTI (6.6+). */
+export const LinkCreateUprobeMultiAttr = struct({
+  progFd: u32,
+  targetFd: u32,
+  attachType: u32,
+  flags: u32,
+  path: ptr,
+  offsets: ptr,
+  refCtrOffsets: ptr,
+  cookies: ptr,
+  cnt: u32,
+  uprobeFlags: u32,
+  pid: u32,
+  pathFd: u32,
+});
+
+/** BPF_LINK_CREATE for tcx and netkit (6.6+): position relative to another program or link. */
+export const LinkCreateTcxAttr = struct({
+  progFd: u32,
+  targetFd: u32,
+  attachType: u32,
+  flags: u32,
+  relativeFd: u32,
+  _pad0: u32,
+  expectedRevision: u64,
+});
+
+/** BPF_LINK_UPDATE (5.7+). */
+export const LinkUpdateAttr = struct({
+  linkFd: u32,
+  newProgFd: u32,
+  flags: u32,
+  oldProgFd: u32,
+});
+
+/** BPF_LINK_DETACH (5.9+). */
+export const LinkDetachAttr = struct({
+  linkFd: u32,
+});

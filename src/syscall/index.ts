@@ -15,3 +15,4 @@ export { objGet, objGetFdById, objGetInfoByFd, objPin } from "./obj.js";
 export * from "./prog.js";
 export { btfLoad } from "./btf.js";
 export { getRlimit, RLIM_INFINITY, RLIMIT_MEMLOCK, setRlimit, type Rlimit } from "./rlimit.js";
+export * from "./link.js";
