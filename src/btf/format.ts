@@ -13,9 +13,21 @@ const MAX_INLINE_DEPTH = 8;
 /** Bound on the members written in one call, so malformed BTF cannot blow the output up. */
 const MAX_LINES = 4096;
 
+/**
+ * Bounds on nested declarations (parameters of function pointers, qualified types) and on the
+ * declarator parts (`*`, `[n]`, `(…)`) written in one call: malformed BTF can make a prototype
+ * its own parameter.
+ */
+const MAX_DECLARE_DEPTH = 32;
+const MAX_PARTS = 4 * MAX_LINES;
+
 /** Output budget shared by one formatType call. */
 interface Budget {
   lines: number;
+  /** Declarations being written, one inside the other. */
+  nesting: number;
+  /** Declarator parts written so far. */
+  parts: number;
 }
 
 /**
@@ -37,21 +49,21 @@ export function formatType(t: Type): string {
     case Kind.Union:
     case Kind.Enum:
     case Kind.Enum64:
-      return composite(t, 0, true, { lines: 0 });
+      return composite(t, 0, true, budget());
     case Kind.Fwd:
       return `${t.fwdKind === FwdKind.Union ? "union" : "struct"} ${t.name}`;
     case Kind.Typedef:
-      return `typedef ${declare(t.type, t.name, 0, { lines: 0 })}`;
+      return `typedef ${declare(t.type, t.name, 0, budget())}`;
     case Kind.Func: {
       const prefix = t.linkage === FuncLinkage.Static ? "static " : t.linkage === FuncLinkage.Extern ? "extern " : "";
-      return prefix + declare(t.type, t.name, 0, { lines: 0 });
+      return prefix + declare(t.type, t.name, 0, budget());
     }
     case Kind.Var: {
       const prefix = t.linkage === VarLinkage.Static ? "static " : t.linkage === VarLinkage.Extern ? "extern " : "";
-      return prefix + declare(t.type, t.name, 0, { lines: 0 });
+      return prefix + declare(t.type, t.name, 0, budget());
     }
     case Kind.Datasec: {
-      const b: Budget = { lines: 0 };
+      const b = budget();
       const lines = t.vars.map((v) => {
         const decl = v.type.kind === Kind.Var ? declare(v.type.type, v.type.name, 1, b) : declare(v.type, v.type.name, 1, b);
         return `\t${decl}; /* offset ${v.offset}, size ${v.size} */`;
@@ -59,13 +71,17 @@ export function formatType(t: Type): string {
       return `SEC("${t.name}") {${lines.length ? "\n" + lines.join("\n") + "\n" : " "}}`;
     }
     case Kind.DeclTag: {
-      const target = t.type.name || declare(t.type, "", 0, { lines: 0 });
+      const target = t.type.name || declare(t.type, "", 0, budget());
       const where = t.index >= 0 ? ` (component ${t.index})` : "";
       return `__attribute__((btf_decl_tag("${t.value}"))) on ${target}${where}`;
     }
     default:
-      return declare(t, "", 0, { lines: 0 });
+      return declare(t, "", 0, budget());
   }
+}
+
+function budget(): Budget {
+  return { lines: 0, nesting: 0, parts: 0 };
 }
 
 function indent(depth: number): string {
@@ -146,10 +162,21 @@ function qualifier(t: Type): string {
 
 /** A C declaration of `name` with type `t`; an abstract declarator when `name` is empty. */
 function declare(t: Type, name: string, depth: number, b: Budget): string {
+  if (b.nesting >= MAX_DECLARE_DEPTH || b.parts > MAX_PARTS) return name ? `... ${name}` : "...";
+  b.nesting++;
+  try {
+    return declarator(t, name, depth, b);
+  } finally {
+    b.nesting--;
+  }
+}
+
+function declarator(t: Type, name: string, depth: number, b: Budget): string {
   let inner = name;
   let cur = t;
   // Bounded walk: each step wraps the declarator once; malformed cycles stop at the limit.
   for (let step = 0; step < 64; step++) {
+    if (++b.parts > MAX_PARTS) return `... ${inner}`;
     switch (cur.kind) {
       case Kind.Pointer: {
         const target = cur.target;

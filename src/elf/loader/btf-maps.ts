@@ -38,7 +38,12 @@ export function btfMaps(file: ElfFile, cs: ClassifiedSection, spec: Spec | undef
     if (offset === undefined) throw new LoadError(`map ${v.name}: no symbol in .maps`);
     const def = underlyingType(v.type);
     if (def.kind !== Kind.Struct) throw new LoadError(`map ${v.name}: definition is not a struct`);
-    const bytes = cs.section.data().subarray(offset, offset + typeSize(def));
+    const data = cs.section.data();
+    const size = typeSize(def);
+    if (offset + size > data.byteLength) {
+      throw new LoadError(`map ${v.name}: definition at [${offset}, ${offset + size}) outside section .maps (${data.byteLength} bytes)`);
+    }
+    const bytes = data.subarray(offset, offset + size);
     if (bytes.some((b) => b !== 0)) {
       throw new LoadError(`map ${v.name}: initialised BTF map definitions are not supported (only values slots)`);
     }
@@ -48,7 +53,7 @@ export function btfMaps(file: ElfFile, cs: ClassifiedSection, spec: Spec | undef
     byOffset.set(offset, {
       spec: map,
       valuesOffset: values ? values.bitOffset / 8 : -1,
-      size: typeSize(def),
+      size,
       def,
     });
   }

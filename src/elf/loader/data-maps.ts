@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Kind, VarLinkage, type Datasec, type Spec } from "../../btf/index.js";
+import { Kind, VarLinkage, type Datasec, type Spec, type Type } from "../../btf/index.js";
 import type { CollectionMapSpec } from "../../collection/spec.js";
 import { VariableSpec } from "../../collection/variable-spec.js";
 import { LoadError } from "../../errors.js";
@@ -11,6 +11,12 @@ import { MapFlags, MapType } from "../../map/types.js";
 import { SHT_NOBITS, STB_LOCAL, STT_OBJECT } from "../constants.js";
 import type { ElfFile } from "../file.js";
 import type { ClassifiedSection } from "./sections.js";
+
+/**
+ * The largest data section the loader accepts. The kernel refuses array map values above
+ * KMALLOC_MAX_SIZE: 4 MiB with 4 KiB pages, 512 MiB with arm64's 64 KiB pages.
+ */
+const MAX_DATA_SECTION_SIZE = 512 * 1024 * 1024;
 
 /**
  * The map and variables of one data section. `.rodata*` maps are read-only for programs and
@@ -29,6 +35,10 @@ export function dataSection(
   const { section } = cs;
   const name = section.name;
   if (cs.relocations) throw new LoadError(`data section ${name} has relocations, which the kernel cannot apply`);
+  // A .bss size is only a number in the header: bound it before allocating its zeroed contents.
+  if (section.size > MAX_DATA_SECTION_SIZE) {
+    throw new LoadError(`data section ${name} is ${section.size} bytes, more than any array map value can hold (${MAX_DATA_SECTION_SIZE})`);
+  }
   const contents = new Uint8Array(section.size);
   if (section.type !== SHT_NOBITS) contents.set(section.data());
   const readonly = name.startsWith(".rodata");
@@ -47,18 +57,22 @@ export function dataSection(
   };
   const variables: VariableSpec[] = [];
   const little = file.byteOrder === "little";
+  const variable = (varName: string, offset: number, size: number, type: Type | undefined) => {
+    if (offset + size > contents.byteLength) {
+      throw new LoadError(`${name}: variable ${varName} at [${offset}, ${offset + size}) is outside the section (${contents.byteLength} bytes)`);
+    }
+    variables.push(new VariableSpec(varName, name, offset, size, type, readonly, contents, little));
+  };
   if (datasec) {
     for (const vsi of datasec.vars) {
       // Static variables are private to the object, as in libbpf and cilium/ebpf.
       if (vsi.type.kind !== Kind.Var || vsi.type.linkage === VarLinkage.Static) continue;
-      variables.push(
-        new VariableSpec(vsi.type.name, name, vsi.offset, vsi.size, vsi.type.type, readonly, contents, little),
-      );
+      variable(vsi.type.name, vsi.offset, vsi.size, vsi.type.type);
     }
   } else {
     for (const sym of file.symbols) {
       if (sym.sectionIndex !== section.index || sym.type !== STT_OBJECT || sym.bind === STB_LOCAL) continue;
-      variables.push(new VariableSpec(sym.name, name, Number(sym.value), Number(sym.size), undefined, readonly, contents, little));
+      variable(sym.name, Number(sym.value), Number(sym.size), undefined);
     }
   }
   return { map, variables };

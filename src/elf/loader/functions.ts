@@ -113,6 +113,9 @@ export function sectionFunctions(cs: ClassifiedSection, ctx: RelocationContext):
     const start = indexBySlot.get(Number(f.value) / INSN_SIZE);
     if (start === undefined) throw new LoadError(`${where}: function ${f.name} does not start at an instruction`);
     const next = funcs[n + 1];
+    if (next && next.value === f.value) {
+      throw new LoadError(`${where}: functions ${f.name} and ${next.name} both start at offset ${f.value}`);
+    }
     const end = next ? indexBySlot.get(Number(next.value) / INSN_SIZE) ?? insns.length : insns.length;
     const body = insns.slice(start, end);
     body[0] = body[0]!.withSymbol(f.name);
