@@ -141,6 +141,13 @@ describePeer("other cilium/ebpf objects (skipped without ../shared)", () => {
     const invalid = await loadCollectionSpec(`${peer}invalid_map-el.elf`);
     expect([...invalid.maps.invalid_map!.extra!]).toEqual([1, 0, 0, 0]);
   });
+  it("variables: hidden and static symbols are private, weak ones are exposed", async () => {
+    const spec = await loadCollectionSpec(`${peer}variables-el.elf`);
+    expect(spec.variables.hidden).toBeUndefined();
+    expect(spec.variables.weak).toBeDefined();
+    spec.variables.var_bss!.set(12345);
+    expect(new DataView(spec.variables.var_bss!.get().buffer).getUint32(0, true)).toBe(12345);
+  });
   it("kconfig, ksyms and kfuncs become externs", async () => {
     const kconfig = await loadCollectionSpec(`${peer}kconfig-el.elf`);
     expect(Object.values(kconfig.externs).every((e) => e.kind === "kconfig")).toBe(true);

@@ -8,7 +8,7 @@ import type { CollectionMapSpec } from "../../collection/spec.js";
 import { VariableSpec } from "../../collection/variable-spec.js";
 import { LoadError } from "../../errors.js";
 import { MapFlags, MapType } from "../../map/types.js";
-import { SHT_NOBITS, STB_LOCAL, STT_OBJECT } from "../constants.js";
+import { SHT_NOBITS, STB_LOCAL, STT_OBJECT, STV_HIDDEN } from "../constants.js";
 import type { ElfFile } from "../file.js";
 import type { ClassifiedSection } from "./sections.js";
 
@@ -64,9 +64,13 @@ export function dataSection(
     variables.push(new VariableSpec(varName, name, offset, size, type, readonly, contents, little));
   };
   if (datasec) {
+    // Hidden symbols (`__hidden`) are private to the object, like static ones.
+    const hidden = new Set(
+      file.symbols.filter((sym) => sym.sectionIndex === section.index && sym.visibility === STV_HIDDEN).map((sym) => sym.name),
+    );
     for (const vsi of datasec.vars) {
       // Static variables are private to the object, as in libbpf and cilium/ebpf.
-      if (vsi.type.kind !== Kind.Var || vsi.type.linkage === VarLinkage.Static) continue;
+      if (vsi.type.kind !== Kind.Var || vsi.type.linkage === VarLinkage.Static || hidden.has(vsi.type.name)) continue;
       variable(vsi.type.name, vsi.offset, vsi.size, vsi.type.type);
     }
   } else {
