@@ -62,6 +62,12 @@ function resolve(insn: Instruction, ref: string, targets: ReferenceTargets, func
   const ext = targets.externs[ref];
   if (ext?.kind === "ksym" && insn.isDWordLoad()) return resolveKsym(insn, ext, targets);
   if (ext?.kind === "kfunc" && insn.isKfuncCall()) return resolveKfunc(insn, ext, targets);
+  if (ext?.kind === "kfunc" && insn.isDWordLoad()) {
+    // `bpf_ksym_exists(kfunc)`: any non-zero constant when the kernel has it (its BTF id), else 0.
+    const id = kfuncID(ext, targets);
+    if (id === undefined && !ext.weak) throw new LoadError(`kfunc ${ext.name}: not found in kernel BTF (not supported by this kernel)`);
+    return insn.with({ src: 0, constant: BigInt(id ?? 0), reference: undefined });
+  }
   if (insn.isFunctionCall() || insn.isLoadOfFunctionPointer()) {
     if (!functions.has(ref)) throw new LoadError(`unsatisfied program reference ${JSON.stringify(ref)}`);
     return insn;
@@ -91,14 +97,19 @@ function resolveKsym(insn: Instruction, ext: ExternSpec, targets: ReferenceTarge
   return insn.with({ src: PseudoLoad.BTFID, constant: BigInt(ids[0]!), reference: undefined });
 }
 
+function kfuncID(ext: ExternSpec, targets: ReferenceTargets): number | undefined {
+  const kernel = targets.kernelTypes();
+  return kernel.typeIDsByName(ext.name).find((id) => kernel.kindOf(id) === Kind.Func);
+}
+
 function resolveKfunc(insn: Instruction, ext: ExternSpec, targets: ReferenceTargets): Instruction {
-  const ids = targets.kernelTypes().typeIDsByName(ext.name).filter((id) => targets.kernelTypes().kindOf(id) === Kind.Func);
-  if (ids.length === 0) {
+  const id = kfuncID(ext, targets);
+  if (id === undefined) {
     // A weak kfunc the kernel lacks becomes a call to a helper that does not exist: the verifier
     // rejects it only if it is reachable (bpf_ksym_exists() guards make it dead code), on every
     // kernel, as cilium/ebpf does.
     if (ext.weak) return insn.with({ src: PseudoCall.Helper, constant: MISSING_KFUNC_HELPER, reference: undefined });
     throw new LoadError(`kfunc ${ext.name}: not found in kernel BTF (not supported by this kernel)`);
   }
-  return insn.with({ constant: ids[0]!, offset: 0, reference: undefined });
+  return insn.with({ constant: id, offset: 0, reference: undefined });
 }

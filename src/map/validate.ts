@@ -85,6 +85,12 @@ export function validateMapSpec(spec: MapSpec): void {
       rule(valueSize > 0, "valueSize must be positive");
       rule(maxEntries > 0 || type === MapType.PerfEventArray, "maxEntries must be positive");
       break;
+    case MapType.Arena:
+      // Memory shared by programs and user space (6.9+): no keys or values, maxEntries pages.
+      rule(keySize === 0 && valueSize === 0, "keySize and valueSize of an arena must be 0");
+      rule(maxEntries > 0, "maxEntries (pages) of an arena must be positive");
+      rule((flags & MapFlags.BPF_F_MMAPABLE) !== 0, "an arena needs flags BPF_F_MMAPABLE");
+      break;
     case MapType.LPMTrie:
       rule(keySize > 4 && keySize <= LPM_MAX_KEY, `keySize of an LPM trie must be 5..${LPM_MAX_KEY} (u32 prefix length + data), got ${keySize}`);
       rule((flags & MapFlags.BPF_F_NO_PREALLOC) !== 0, "an LPM trie needs flags BPF_F_NO_PREALLOC");

@@ -6,12 +6,17 @@ import { loadSpecFromBuffer } from "../../src/btf/index.js";
 import { ElfFile } from "../../src/elf/index.js";
 import {
   LoadError,
+  LookupLock,
+  MapType,
+  NotSupportedError,
+  UpdateLock,
   loadAndAssign,
   loadCollectionSpec,
   newCollection,
   VerifierError,
   type CollectionSpec,
 } from "../../src/index.js";
+import { haveMapType } from "../../src/features/index.js";
 import { findKernelSymbol } from "../../src/internal/kallsyms.js";
 import { mountTempBpffs } from "../helpers/bpffs.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
@@ -147,6 +152,42 @@ suite("peer conformance: cilium/ebpf test objects (skipped without ../shared/pee
     using coll = newCollection(s, { maps: { pinPath: bpffs.dir } });
     expect(existsSync(`${bpffs.dir}/hash_map`)).toBe(true);
     coll.maps.hash_map!.unpin();
+  });
+
+  it("loader_nobtf: legacy maps and no BTF at all; xdp_prog returns 7", async () => {
+    const s = await spec("testdata/loader_nobtf");
+    using coll = loadAndAssign(s, { programs: ["xdp_prog"] });
+    expect(coll.programs.xdp_prog!.run({ data }).retval).toBe(7);
+  });
+
+  it("map_spin_lock: BTF key/value so BPF_F_LOCK updates and lookups work", async () => {
+    const s = await spec("testdata/map_spin_lock");
+    using coll = newCollection(s);
+    const m = coll.maps.spin_lock_map!;
+    const value = new Uint8Array(8);
+    new DataView(value.buffer).setUint32(0, 5, true);
+    m.update(1, value, UpdateLock);
+    expect(new DataView(m.lookup(1, undefined, LookupLock)!.buffer).getUint32(0, true)).toBe(5);
+  });
+
+  it("arena: an ARENA map with map_extra from an ENUM64 enumerator (6.9+)", async () => {
+    const s = await spec("testdata/arena");
+    expect(s.maps.arena).toMatchObject({ maxEntries: 100, mapExtra: 2 ** 44 });
+    try {
+      haveMapType(MapType.Arena);
+    } catch (err) {
+      if (err instanceof NotSupportedError) return; // arena maps: Linux 6.9+
+      throw err;
+    }
+    using coll = newCollection(s);
+    expect(coll.maps.arena!.maxEntries).toBe(100);
+  });
+
+  it("kfunc: a kfunc call resolved through kernel BTF returns 1; weak kfuncs load", async () => {
+    const s = await spec("testdata/kfunc");
+    expect(run(s, "call_kfunc")).toBe(1);
+    using coll = loadAndAssign(s, { programs: ["weak_kfunc_missing", "call_weak_kfunc"] });
+    expect(Object.keys(coll.programs).sort()).toEqual(["call_weak_kfunc", "weak_kfunc_missing"]);
   });
 
   it("raw_tracepoint: loads", async () => {
