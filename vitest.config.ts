@@ -7,6 +7,7 @@ const jsonReport = process.env.VITEST_JSON_REPORT;
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/helpers/setup.ts"],
     // Each file runs in its own process so its fd accounting and kernel objects are its own.
     pool: "forks",
     testTimeout: 30_000,
