@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import type { Suite, Unit } from "./ts/suite.js";
 
 /**
@@ -49,6 +50,29 @@ const perOp: Target = { against: "c-raw", ratio: 1.3 };
 const batch: Target = { against: "c-raw", ratio: 1.1 };
 const btfParams = (quick: boolean) => ({ parses: quick ? 2 : 4, path: "/sys/kernel/btf/vmlinux" });
 
+/** Our BPF objects (`bpf/*.o`), whatever the working directory. */
+const bpfDir = fileURLToPath(new URL("../bpf/", import.meta.url));
+const loadParams = (quick: boolean) => ({ loads: quick ? 5 : 20, dir: bpfDir });
+const loadTarget: Target = { against: "libbpf", ratio: 1.2 };
+/** Records per burst and per live figure, records between drains, ring (per CPU for perf) bytes. */
+const eventParams = (quick: boolean, obj: string, records: number, liveRecords: number) => ({
+  records: quick ? 1 << 16 : records,
+  liveRecords: quick ? 1 << 14 : liveRecords,
+  chunk: 1 << 14,
+  ringBytes: quick ? 1 << 23 : 1 << 25,
+  obj: `${bpfDir}${obj}`,
+});
+const eventArgs = (p: ReturnType<typeof eventParams>) => [
+  "--records", `${p.records}`, "--live-records", `${p.liveRecords}`, "--chunk", `${p.chunk}`, "--ring-bytes", `${p.ringBytes}`, "--obj", p.obj,
+];
+// bpf_perf_event_output queues a reader wakeup per sample (libbpf's wakeup_events = 1, our
+// watermark 1), which makes producing ~10x slower than for the ring buffer (a self-IPI per sample
+// in a VM): fewer perf samples keep the topic short.
+const ringbufParams = (quick: boolean) => eventParams(quick, "bench_ringbuf.o", 1 << 18, 1 << 18);
+const perfParams = (quick: boolean) => eventParams(quick, "bench_perf.o", 1 << 16, 1 << 15);
+const burstTarget: Target = { against: "libbpf", ratio: 2 };
+const liveTarget: Target = { against: "libbpf", ratio: 1 };
+
 /** All topics, in run order. */
 export const topics: Topic[] = [
   {
@@ -83,6 +107,58 @@ export const topics: Topic[] = [
     figures: [
       { name: "btf.parse_vmlinux", unit: "ms", target: { against: "libbpf", ratio: 2 } },
       { name: "btf.parse_vmlinux_mem", unit: "ms", target: { against: "libbpf", ratio: 2 } },
+    ],
+  },
+  {
+    name: "load",
+    // Five repetitions of 20 loads: the median of 100 warm loads, and of 5 cold ones.
+    defaultRuns: 5,
+    cArgs(quick) {
+      const p = loadParams(quick);
+      return ["--loads", `${p.loads}`, "--dir", p.dir];
+    },
+    async suite(quick) {
+      const { loadSuite } = await import("./ts/load.js");
+      return loadSuite(loadParams(quick));
+    },
+    figures: [
+      { name: "load.plain.cold", unit: "ms", target: loadTarget },
+      { name: "load.plain.warm", unit: "ms", target: loadTarget },
+      { name: "load.plain.warm_cpu", unit: "ms", target: loadTarget },
+      { name: "load.core.cold", unit: "ms", target: loadTarget },
+      { name: "load.core.warm", unit: "ms", target: loadTarget },
+      { name: "load.core.warm_fresh", unit: "ms", target: loadTarget },
+      { name: "load.core.warm_cpu", unit: "ms", target: loadTarget },
+    ],
+  },
+  {
+    name: "ringbuf",
+    defaultRuns: 7,
+    cArgs: (quick) => eventArgs(ringbufParams(quick)),
+    async suite(quick) {
+      const { ringbufSuite } = await import("./ts/ringbuf.js");
+      return ringbufSuite(ringbufParams(quick));
+    },
+    figures: [
+      { name: "ringbuf.burst", unit: "entries/s", target: burstTarget },
+      { name: "ringbuf.burst_view", unit: "entries/s", target: burstTarget },
+      { name: "ringbuf.burst_cpu", unit: "entries/s", target: burstTarget },
+      { name: "ringbuf.live", unit: "entries/s", target: liveTarget },
+    ],
+  },
+  {
+    name: "perf",
+    defaultRuns: 5,
+    cArgs: (quick) => eventArgs(perfParams(quick)),
+    async suite(quick) {
+      const { perfSuite } = await import("./ts/perf.js");
+      return perfSuite(perfParams(quick));
+    },
+    figures: [
+      { name: "perf.burst", unit: "entries/s", target: burstTarget },
+      { name: "perf.burst_view", unit: "entries/s", target: burstTarget },
+      { name: "perf.burst_cpu", unit: "entries/s", target: burstTarget },
+      { name: "perf.live", unit: "entries/s", target: liveTarget },
     ],
   },
 ];

@@ -1,0 +1,94 @@
+/**
+ * Our side of the load figures, mirroring `bench/c/load.c`: ms per open (read the file and
+ * loadCollectionSpecFromBuffer: what loadCollectionSpec does, with a synchronous read because a
+ * suite's `run` is synchronous) + newCollection + close of a 5-program, 5-map object, as libbpf's
+ * bpf_object__open_file + bpf_object__load + bpf_object__close. `load.plain.*` loads `bpf/bench_load.o` (no CO-RE),
+ * `load.core.*` `bpf/bench_load_core.o` (CO-RE against the running kernel's BTF).
+ *
+ * - `*.warm`: `loads` loads in this process, one sample each, with our default kernel BTF cache:
+ *   vmlinux is parsed once per process, where libbpf parses it on every load.
+ * - `load.core.warm_fresh`: the same with a fresh {@link KernelSpecCache} per load (passed as
+ *   `programs.kernelTypes`), so that we parse the kernel's BTF on every load as libbpf does.
+ * - `*.warm_cpu`: `*.warm` in CPU time of the process (user + system) instead of wall time.
+ * - `*.cold`: one load that is the first of a fresh Node process (`bench/ts/load-once.ts`).
+ *
+ * @module
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { KernelSpecCache, type Spec } from "../../src/btf/index.js";
+import { loadCollectionSpecFromBuffer, newCollection } from "../../src/index.js";
+import { nowNs, type Figure, type Suite } from "./suite.js";
+
+/** Parameters of the load topic; the C side gets them as `--loads` and `--dir`. */
+export interface LoadParams {
+  /** Loads per request of a `*.warm*` figure, one sample each. */
+  loads: number;
+  /** Directory holding `bench_load.o` and `bench_load_core.o`. */
+  dir: string;
+}
+
+/**
+ * ms (wall and CPU) of one open + newCollection + close of `path`; with `fresh`, the kernel's BTF
+ * is parsed anew (inside the timed span) instead of taken from the default cache.
+ *
+ * @example
+ * ```ts
+ * const { ms } = loadObject("bpf/bench_load.o");
+ * ```
+ */
+export function loadObject(path: string, fresh = false): { ms: number; cpuMs: number } {
+  const c0 = process.cpuUsage();
+  const t0 = nowNs();
+  const spec = loadCollectionSpecFromBuffer(readFileSync(path));
+  let kernelTypes: Spec | undefined;
+  if (fresh) kernelTypes = new KernelSpecCache().kernel();
+  const coll = newCollection(spec, kernelTypes === undefined ? {} : { programs: { kernelTypes } });
+  const programs = Object.keys(coll.programs).length;
+  coll.close();
+  const t = nowNs() - t0;
+  const cpu = process.cpuUsage(c0);
+  if (programs !== 5) throw new Error(`${path}: ${programs} programs, expected 5`);
+  return { ms: t / 1e6, cpuMs: (cpu.user + cpu.system) / 1e3 };
+}
+
+const onceScript = join(dirname(fileURLToPath(import.meta.url)), "load-once.ts");
+
+/** ms of the first load of a fresh Node process, run with this process's loader flags (tsx). */
+function coldOnce(path: string): number {
+  const out = execFileSync(process.execPath, [...process.execArgv, onceScript, path], { encoding: "utf8" });
+  const ms = Number(out.trim());
+  if (!Number.isFinite(ms) || ms <= 0) throw new Error(`load-once.ts ${path}: unexpected output ${JSON.stringify(out)}`);
+  return ms;
+}
+
+/**
+ * Warm up with five loads of each object (untimed), then measure per request.
+ *
+ * @example
+ * ```ts
+ * const suite = loadSuite({ loads: 20, dir: "bpf" });
+ * suite.run("load.core.warm");
+ * ```
+ */
+export function loadSuite(p: LoadParams): Suite {
+  const objects = { plain: join(p.dir, "bench_load.o"), core: join(p.dir, "bench_load_core.o") };
+  for (let i = 0; i < 5; i++) for (const path of Object.values(objects)) loadObject(path);
+  return {
+    run(figure: string): Figure[] {
+      const m = /^load\.(plain|core)\.(cold|warm|warm_cpu|warm_fresh)$/.exec(figure);
+      if (m === null || (m[2] === "warm_fresh" && m[1] !== "core")) throw new Error(`unknown figure '${figure}'`);
+      const path = objects[m[1] as "plain" | "core"];
+      if (m[2] === "cold") return [{ name: figure, value: coldOnce(path), unit: "ms" }];
+      const figures: Figure[] = [];
+      for (let i = 0; i < p.loads; i++) {
+        const { ms, cpuMs } = loadObject(path, m[2] === "warm_fresh");
+        figures.push({ name: figure, value: m[2] === "warm_cpu" ? cpuMs : ms, unit: "ms" });
+      }
+      return figures;
+    },
+    close(): void {},
+  };
+}
