@@ -218,15 +218,16 @@ export class Reader {
         // A fresh view over the mapping: about half the cost of `subarray`.
         fn(new Uint8Array(buffer, base + at, ring.length));
         held = false;
-        ring.advance();
+        ring.advanceLazily();
         n++;
         if (this.#closed) break;
       }
     } finally {
       if (held) {
-        ring.advance();
+        ring.advanceLazily();
         n++;
       }
+      ring.publish();
       this.#leaveConsume();
     }
     return n;
@@ -256,15 +257,16 @@ export class Reader {
         held = true;
         fn(data, at, ring.length);
         held = false;
-        ring.advance();
+        ring.advanceLazily();
         n++;
         if (this.#closed) break;
       }
     } finally {
       if (held) {
-        ring.advance();
+        ring.advanceLazily();
         n++;
       }
+      ring.publish();
       this.#leaveConsume();
     }
     return n;

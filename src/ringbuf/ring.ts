@@ -70,6 +70,11 @@ export class RingbufRing {
   #prodLo: number;
   /** Bytes `advance()` moves the consumer by. */
   #step = 0;
+  /** The consumer position the producer last saw. */
+  #publishedLo: number;
+  #publishedHi: number;
+  /** Bytes a batch consumer may hold back before publishing. */
+  readonly #publishEvery: number;
 
   constructor(
     fd: number,
@@ -93,6 +98,9 @@ export class RingbufRing {
     this.#mask = size - 1;
     this.#consLo = Atomics.load(this.#cons32, LO) >>> 0;
     this.#consHi = Atomics.load(this.#cons32, HI) >>> 0;
+    this.#publishedLo = this.#consLo;
+    this.#publishedHi = this.#consHi;
+    this.#publishEvery = Math.max(1, size >>> 2);
     this.#prodLo = this.#consLo;
   }
 
@@ -129,15 +137,37 @@ export class RingbufRing {
 
   /** Release the record `next()` found to the producer. */
   advance(): void {
-    const lo = (this.#consLo + this.#step) >>> 0;
-    this.#consLo = lo;
-    if (lo >= this.#step) {
+    this.#move();
+    this.publish();
+  }
+
+  /**
+   * Move past the record `next()` found without telling the producer yet: batch consumers publish
+   * once per batch (and every quarter of the ring), which saves an atomic store per record.
+   */
+  advanceLazily(): void {
+    this.#move();
+    if (((this.#consLo - this.#publishedLo) >>> 0) >= this.#publishEvery) this.publish();
+  }
+
+  /** Tell the producer how far the consumer is (a release store of consumer_pos). */
+  publish(): void {
+    const lo = this.#consLo;
+    if (lo === this.#publishedLo && this.#consHi === this.#publishedHi) return;
+    if (this.#consHi === this.#publishedHi) {
       Atomics.store(this.#cons32, LO, lo);
     } else {
       // The low half wrapped: publish all 64 bits at once.
-      this.#consHi = (this.#consHi + 1) >>> 0;
       Atomics.store(this.#cons64, 0, BigInt.asIntN(64, (BigInt(this.#consHi) << 32n) | BigInt(lo)));
     }
+    this.#publishedLo = lo;
+    this.#publishedHi = this.#consHi;
+  }
+
+  #move(): void {
+    const lo = (this.#consLo + this.#step) >>> 0;
+    if (lo < this.#consLo) this.#consHi = (this.#consHi + 1) >>> 0;
+    this.#consLo = lo;
   }
 
   /** Unmap. Idempotent. */
