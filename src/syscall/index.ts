@@ -16,3 +16,4 @@ export * from "./prog.js";
 export { btfLoad } from "./btf.js";
 export { getRlimit, RLIM_INFINITY, RLIMIT_MEMLOCK, setRlimit, type Rlimit } from "./rlimit.js";
 export * from "./link.js";
+export { netlinkSetXDP } from "./netlink.js";
