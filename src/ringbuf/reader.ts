@@ -203,34 +203,10 @@ export class Reader {
    * ```
    */
   consume(fn: ConsumeFn, max = Infinity): number {
-    this.#check();
-    const ring = this.#ring;
-    const buffer = ring.data.buffer;
-    const base = ring.data.byteOffset;
-    let n = 0;
-    let held = false;
-    this.#consuming++;
-    try {
-      while (n < max) {
-        const at = ring.next();
-        if (at < 0) break;
-        held = true;
-        // A fresh view over the mapping: about half the cost of `subarray`.
-        fn(new Uint8Array(buffer, base + at, ring.length));
-        held = false;
-        ring.advanceLazily();
-        n++;
-        if (this.#closed) break;
-      }
-    } finally {
-      if (held) {
-        ring.advanceLazily();
-        n++;
-      }
-      ring.publish();
-      this.#leaveConsume();
-    }
-    return n;
+    const buffer = this.#ring.data.buffer;
+    const base = this.#ring.data.byteOffset;
+    // A fresh view over the mapping: about half the cost of `subarray`.
+    return this.consumeRaw((_data, offset, length) => fn(new Uint8Array(buffer, base + offset, length)), max);
   }
 
   /**
