@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { loadKernelSpec, type Spec as BTFSpec, type Type } from "../btf/index.js";
+import { loadKernelSpec, type LineInfo, type Spec as BTFSpec, type Type } from "../btf/index.js";
+import { loadBTF, type LoadedBTF } from "../prog/object-btf.js";
 import { ArgumentError, EbpfError, LoadError } from "../errors.js";
 import { newMap, type BpfMap } from "../map/index.js";
 import { MapType } from "../map/types.js";
 import { possibleCPUs } from "../internal/possible-cpus.js";
 import { newProgram, type Program, type ProgramOptions } from "../prog/index.js";
 import { ProgramType } from "../prog/types.js";
-import { loadObjectBTF, type ObjectBTF } from "./btf-handle.js";
 import { kconfigContents } from "./kconfig.js";
 import { resolveReferences } from "./references.js";
 import { loadedVariables, type Variable } from "./variable.js";
@@ -134,9 +134,9 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
   const owned: { close(): void }[] = [];
   const maps: Record<string, BpfMap> = {};
   const programs: Record<string, Program> = {};
-  let btf: ObjectBTF | undefined;
+  let btf: LoadedBTF | undefined;
   try {
-    btf = spec.types ? loadObjectBTF(mapTypes(spec, mapNames)) : undefined;
+    btf = spec.types ? sharedBTF(spec, mapNames, progNames) : undefined;
     for (const name of mapNames) {
       const replacement = options.mapReplacements?.[name];
       if (replacement) {
@@ -160,7 +160,7 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
       const p = spec.programs[name]!;
       if (p.instructions instanceof Uint8Array) throw new LoadError(`program ${name}: raw instruction bytes cannot be relocated`);
       const instructions = resolveReferences(name, p.instructions, targets);
-      const prog = newProgram({ ...p, instructions }, { ...options.programs, kernelTypes: targets.kernelTypes });
+      const prog = newProgram({ ...p, instructions }, { ...options.programs, kernelTypes: targets.kernelTypes, btf });
       owned.push(prog);
       programs[name] = prog;
     }
@@ -178,12 +178,24 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
   }
 }
 
-function* mapTypes(spec: CollectionSpec, names: readonly string[]): Generator<Type> {
-  for (const name of names) {
+// One BTF object for the whole load — the maps' key/value types and the programs' functions —
+// as libbpf loads one per object: each BPF_BTF_LOAD costs a kernel BTF verification.
+function sharedBTF(spec: CollectionSpec, mapNames: readonly string[], progNames: readonly string[]): LoadedBTF | undefined {
+  const types: Type[] = [];
+  const lines: LineInfo[] = [];
+  for (const name of mapNames) {
     const m = spec.maps[name]!;
-    if (m.key) yield m.key;
-    if (m.value) yield m.value;
+    if (withoutBTF.has(m.type)) continue;
+    if (m.key) types.push(m.key);
+    if (m.value) types.push(m.value);
   }
+  for (const name of progNames) {
+    const btf = spec.programs[name]!.btf;
+    if (!btf) continue;
+    for (const f of btf.funcInfos) types.push(f.func);
+    lines.push(...btf.lineInfos);
+  }
+  return loadBTF(types, lines);
 }
 
 // Map types whose creation refuses key/value BTF (queue and stack have no key and no
@@ -204,7 +216,7 @@ const withoutBTF: ReadonlySet<MapType> = new Set<MapType>([
   MapType.Stack,
 ]);
 
-function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: ObjectBTF | undefined): BpfMap {
+function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: LoadedBTF | undefined): BpfMap {
   if (m.extra?.some((b) => b !== 0)) {
     throw new LoadError(`map ${m.name}: its definition has ${m.extra.length} bytes the loader does not understand`);
   }
@@ -217,11 +229,13 @@ function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: Object
   // The kernel keeps 15 characters of [A-Za-z0-9_.]; longer object names are cut, as cilium/ebpf
   // does (pins keep the cut name too).
   mapSpec = { ...mapSpec, name: kernelName(m.name), ...(m.innerMap ? { innerMap: { ...m.innerMap, name: kernelName(m.innerMap.name) } } : {}) };
-  const ids = btf && !withoutBTF.has(m.type) ? btf.mapTypeIDs(m) : undefined;
+  const key = m.key ? btf?.typeIDs.get(m.key) ?? 0 : 0;
+  const value = m.value ? btf?.typeIDs.get(m.value) ?? 0 : 0;
+  const useBTF = btf !== undefined && !withoutBTF.has(m.type) && (key !== 0 || value !== 0);
   try {
     return newMap(mapSpec, {
       ...(options.maps?.pinPath ? { pinPath: options.maps.pinPath } : {}),
-      ...(ids ? { btf: { fd: btf!.fd, keyTypeId: ids.key, valueTypeId: ids.value } } : {}),
+      ...(useBTF ? { btf: { fd: btf.fd, keyTypeId: key, valueTypeId: value } } : {}),
     });
   } catch (err) {
     if (err instanceof EbpfError) throw new LoadError(`map ${m.name}: ${err.message}`, { cause: err });

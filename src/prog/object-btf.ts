@@ -43,14 +43,36 @@ export function applyCORE(insns: readonly Instruction[], btf: ProgramBTF, kernel
 }
 
 /**
- * The BTF a program needs — its functions and what they refer to — marshalled in host byte order,
- * with the strings of its line info appended to the string table. Only what the program uses
- * goes to the kernel, so object-level data sections (`license`, `.ksyms` …) never reach the BTF
- * verifier.
+ * BTF loaded into the kernel for programs (and maps): the types they name, with the strings of
+ * their line info appended to the string table. Only what is used goes to the kernel, so
+ * object-level data sections (`license`, `.ksyms` …) never reach the BTF verifier. A collection
+ * loads one for all its maps and programs, as libbpf loads one per object.
  */
-function marshalForProgram(btf: ProgramBTF): { bytes: Uint8Array; typeIDs: Map<Type, number>; strings: Map<string, number> } {
-  const funcs = [...new Set(btf.funcInfos.map((f) => f.func as Type))];
-  const { bytes, typeIDs } = marshalSpec(funcs);
+export interface LoadedBTF {
+  readonly fd: number;
+  /** Each type's id in the loaded BTF. */
+  readonly typeIDs: ReadonlyMap<Type, number>;
+  /** Each string's offset in the loaded string table. */
+  readonly strings: ReadonlyMap<string, number>;
+  close(): void;
+}
+
+/**
+ * Marshal `types` (and everything they refer to) plus the strings of `lineInfos`, and load them
+ * with BPF_BTF_LOAD. Returns undefined when there is nothing to load or the kernel refuses it
+ * (no BTF support, kinds it does not know): programs and maps then load without BTF, as libbpf
+ * does.
+ *
+ * @example
+ * ```ts
+ * const btf = loadBTF(spec.btf.funcInfos.map((f) => f.func), spec.btf.lineInfos);
+ * btf?.close();
+ * ```
+ */
+export function loadBTF(types: Iterable<Type>, lineInfos: Iterable<LineInfo>): LoadedBTF | undefined {
+  const list = [...new Set(types)];
+  if (list.length === 0) return undefined;
+  const { bytes, typeIDs } = marshalSpec(list);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = view.getUint16(0, true) === 0xeb9f;
   const hdrLen = view.getUint32(4, le);
@@ -60,26 +82,35 @@ function marshalForProgram(btf: ProgramBTF): { bytes: Uint8Array; typeIDs: Map<T
   const extra: Uint8Array[] = [];
   let next = strLen;
   const encoder = new TextEncoder();
-  for (const l of btf.lineInfos) {
-    for (const s of [l.fileName, l.line]) {
-      if (strings.has(s)) continue;
-      const b = encoder.encode(`${s}\0`);
-      strings.set(s, next);
+  for (const l of lineInfos) {
+    for (const str of [l.fileName, l.line]) {
+      if (strings.has(str)) continue;
+      const b = encoder.encode(`${str}\0`);
+      strings.set(str, next);
       extra.push(b);
       next += b.length;
     }
   }
-  if (extra.length === 0) return { bytes, typeIDs, strings };
-  // The string section is last in marshalled BTF: grow it in place.
-  const out = new Uint8Array(bytes.length + (next - strLen));
-  out.set(bytes);
-  let at = bytes.length;
-  for (const b of extra) {
-    out.set(b, at);
-    at += b.length;
+  let blob = bytes;
+  if (extra.length > 0) {
+    // The string section is last in marshalled BTF: grow it in place.
+    blob = new Uint8Array(bytes.length + (next - strLen));
+    blob.set(bytes);
+    let at = bytes.length;
+    for (const b of extra) {
+      blob.set(b, at);
+      at += b.length;
+    }
+    new DataView(blob.buffer).setUint32(20, next, le);
   }
-  new DataView(out.buffer).setUint32(20, next, le);
-  return { bytes: out, typeIDs, strings };
+  let fd: number;
+  try {
+    fd = btfLoad(blob);
+  } catch (err) {
+    if (err instanceof SyscallError) return undefined;
+    throw err;
+  }
+  return { fd, typeIDs, strings, close: () => closeRaw(fd) };
 }
 
 // Offsets of every string in a BTF string table: line_info names its file and source line by
@@ -113,8 +144,9 @@ export const FUNC_INFO_SIZE = 8;
 export const LINE_INFO_SIZE = 16;
 
 /**
- * Load the object's BTF and encode func_info and line_info for BPF_PROG_LOAD. Returns undefined
- * when the kernel refuses the BTF: the program then loads without it, as libbpf does.
+ * Encode func_info and line_info for BPF_PROG_LOAD against `shared` BTF when it holds the
+ * program's functions, else against BTF loaded for this program alone. Returns undefined when the
+ * kernel refuses the BTF: the program then loads without it, as libbpf does.
  *
  * @example
  * ```ts
@@ -122,16 +154,11 @@ export const LINE_INFO_SIZE = 16;
  * attrs?.close();
  * ```
  */
-export function programBTFAttrs(btf: ProgramBTF): ProgramBTFAttrs | undefined {
+export function programBTFAttrs(btf: ProgramBTF, shared?: LoadedBTF): ProgramBTFAttrs | undefined {
   if (btf.funcInfos.length === 0) return undefined;
-  const m = marshalForProgram(btf);
-  let fd: number;
-  try {
-    fd = btfLoad(m.bytes);
-  } catch (err) {
-    if (err instanceof SyscallError) return undefined;
-    throw err;
-  }
+  const usable = shared && btf.funcInfos.every((f) => shared.typeIDs.has(f.func));
+  const m = usable ? shared : loadBTF(btf.funcInfos.map((f) => f.func), btf.lineInfos);
+  if (!m) return undefined;
   const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   const funcInfo = new Uint8Array(new ArrayBuffer(Math.max(1, btf.funcInfos.length * FUNC_INFO_SIZE)));
   const fv = new DataView(funcInfo.buffer);
@@ -149,11 +176,14 @@ export function programBTFAttrs(btf: ProgramBTF): ProgramBTFAttrs | undefined {
     lv.setUint32(at + 12, (l.lineNumber << 10) | (l.column & 0x3ff), little);
   });
   return {
-    progBtfFd: fd,
+    progBtfFd: m.fd,
     funcInfo,
     funcInfoCnt: btf.funcInfos.length,
     lineInfo,
     lineInfoCnt: btf.lineInfos.length,
-    close: () => closeRaw(fd),
+    // A shared BTF belongs to its loader (the collection); one loaded here is closed after use.
+    close: () => {
+      if (m !== shared) m.close();
+    },
   };
 }

@@ -237,7 +237,7 @@ export function newProgram(spec: ProgramSpec, options: ProgramOptions = {}): Pro
       : spec.instructions;
   const insns = encodeInstructions(source, what);
   const attachBtfId = resolveAttachTarget(type, attachType, spec.attachTo, kernelTypes);
-  const btf = spec.btf ? programBTFAttrs(spec.btf) : undefined;
+  const btf = spec.btf ? programBTFAttrs(spec.btf, options?.btf) : undefined;
   let loaded: { fd: number; log: string };
   try {
     loaded = loadProgram(

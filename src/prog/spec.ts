@@ -4,7 +4,7 @@
  * @module
  */
 import type { Instruction } from "../asm/index.js";
-import type { ProgramBTF } from "./object-btf.js";
+import type { LoadedBTF, ProgramBTF } from "./object-btf.js";
 import type { KernelTypes } from "./attach-target.js";
 import type { AttachType, ProgramType } from "./types.js";
 
@@ -106,4 +106,9 @@ export interface ProgramOptions {
   readonly logDisabled?: boolean;
   /** Kernel BTF to find `attachTo` targets in; the running kernel's by default. */
   readonly kernelTypes?: KernelTypes;
+  /**
+   * BTF already loaded that holds the program's functions (`loadBTF`): `newCollection` shares one
+   * per collection so each program does not load its own.
+   */
+  readonly btf?: LoadedBTF | undefined;
 }
