@@ -150,6 +150,15 @@ function unsupported(errno: number): boolean {
 }
 
 /**
+ * Whether a batch update or delete failed before touching any element: the map type has no batch
+ * op. The kernel then returns before writing the count back (5.10 LPM tries), so it still reads
+ * `count`; an element op that failed part-way writes back fewer.
+ */
+function untouched(errno: number, n: number, count: number): boolean {
+  return unsupported(errno) && (n === 0 || n === count);
+}
+
+/**
  * BPF_MAP_LOOKUP_BATCH / BPF_MAP_LOOKUP_AND_DELETE_BATCH into `keysOut` / `valuesOut`.
  *
  * @example
@@ -239,7 +248,7 @@ export function batchUpdate(map: BpfMap, keys: Uint8Array, values: Uint8Array, o
   const count = countOf(map, keys, values);
   const [errno, n] = call(BpfCmd.MAP_UPDATE_BATCH, map, 0, 0, keys, values, count, opts);
   if (errno === 0) return n;
-  if (unsupported(errno) && n === 0) {
+  if (untouched(errno, n, count)) {
     const [elem] = flagsOf(map, opts);
     const ks = map.keySize;
     const vs = map.valueBufferSize;
@@ -263,7 +272,7 @@ export function batchDelete(map: BpfMap, keys: Uint8Array, opts: BatchOptions | 
   const count = countOf(map, keys, undefined);
   const [errno, n] = call(BpfCmd.MAP_DELETE_BATCH, map, 0, 0, keys, undefined, count, opts);
   if (errno === 0) return n;
-  if (unsupported(errno) && n === 0) {
+  if (untouched(errno, n, count)) {
     const ks = map.keySize;
     for (let i = 0; i < count; i++) map.delete(keys.subarray(i * ks, (i + 1) * ks));
     return count;

@@ -6,6 +6,7 @@ import { haveMemcgAccounting, haveProgramHelper, haveProgramType, removeMemlock 
 import { ProgramType } from "../../src/prog/index.js";
 import { getRlimit, RLIMIT_MEMLOCK, SyscallError } from "../../src/syscall/index.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
+import { unless, unlessKernelEnumValue, why } from "../helpers/kernel.js";
 
 expectNoFdLeaks();
 
@@ -19,11 +20,25 @@ describe("haveProgramType", () => {
     expect(() => haveProgramType(ProgramType.CGroupSockAddr)).not.toThrow();
     expect(() => haveProgramType(ProgramType.CGroupSockopt)).not.toThrow();
     expect(() => haveProgramType(ProgramType.SkLookup)).not.toThrow();
-    expect(() => haveProgramType(ProgramType.Syscall)).not.toThrow();
-    expect(() => haveProgramType(ProgramType.Netfilter)).not.toThrow();
     expect(() => haveProgramType(ProgramType.Tracing)).not.toThrow();
     expect(() => haveProgramType(ProgramType.StructOps)).not.toThrow();
   });
+
+  // Whether the kernel knows a type is read from its BTF (enum bpf_prog_type), independently of
+  // the probe under test: where the type exists the probe must find it, elsewhere refuse it.
+  for (const [name, type, value, min] of [
+    ["Syscall", ProgramType.Syscall, "BPF_PROG_TYPE_SYSCALL", "5.14"],
+    ["Netfilter", ProgramType.Netfilter, "BPF_PROG_TYPE_NETFILTER", "6.4"],
+  ] as const) {
+    const missing = unlessKernelEnumValue("bpf_prog_type", value, "missing");
+    it(`finds ${name} where the kernel's enum bpf_prog_type has ${value} (Linux ${min}), refuses it elsewhere`, () => {
+      if (missing) {
+        expect(() => haveProgramType(type)).toThrow(NotSupportedError);
+        return;
+      }
+      expect(() => haveProgramType(type)).not.toThrow();
+    });
+  }
 
   it("answers every type with yes, NotSupportedError, or the probe's own syscall error", () => {
     for (const [name, type] of Object.entries(ProgramType)) {
@@ -99,7 +114,8 @@ describe("haveProgramHelper", () => {
 });
 
 describe("removeMemlock", () => {
-  it("leaves RLIMIT_MEMLOCK alone on a kernel with memcg accounting (5.11+)", () => {
+  const noMemcg = unless(haveMemcgAccounting, "memcg accounting of BPF memory needs Linux 5.11");
+  it.skipIf(noMemcg !== undefined)(`leaves RLIMIT_MEMLOCK alone on a kernel with memcg accounting (5.11+)${why(noMemcg)}`, () => {
     const before = getRlimit(RLIMIT_MEMLOCK);
     expect(() => haveMemcgAccounting()).not.toThrow();
     removeMemlock();

@@ -14,6 +14,7 @@ import {
 } from "../../src/map/index.js";
 import { SyscallError } from "../../src/syscall/error.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
+import { why } from "../helpers/kernel.js";
 import { le32, le64, u32, u64 } from "./map-fixtures.js";
 
 expectNoFdLeaks();
@@ -26,6 +27,24 @@ function track(m: BpfMap): BpfMap {
 afterEach(() => {
   for (const m of open.splice(0)) m.close();
 });
+
+/**
+ * The kernel's own answer, by a real attempt: hash maps have no BPF_MAP_LOOKUP_AND_DELETE_ELEM op
+ * before 5.14 and say ENOTSUPP; later kernels report the missing key.
+ */
+function lookupAndDeleteMissing(): string | undefined {
+  const m = newMap({ type: MapType.Hash, keySize: 4, valueSize: 8, maxEntries: 1 });
+  try {
+    m.lookupAndDelete(0);
+    return undefined;
+  } catch (err) {
+    if (err instanceof SyscallError && err.code === "ENOTSUPP") return "lookup-and-delete on hash maps needs Linux 5.14";
+    throw err;
+  } finally {
+    m.close();
+  }
+}
+const noLookupAndDelete = lookupAndDeleteMissing();
 
 function hash(maxEntries = 16): BpfMap {
   return track(newMap({ name: "ops_hash", type: MapType.Hash, keySize: 4, valueSize: 8, maxEntries }));
@@ -124,7 +143,7 @@ describe("hash map element operations", () => {
     expect((err as Error).message).toContain("ops_hash");
   });
 
-  it("lookupAndDelete returns the value and removes the key", () => {
+  it.skipIf(noLookupAndDelete !== undefined)(`lookupAndDelete returns the value and removes the key${why(noLookupAndDelete)}`, () => {
     const m = hash();
     m.update(9, 99n);
     expect(u64(m.lookupAndDelete(9)!)).toBe(99n);

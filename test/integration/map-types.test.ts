@@ -10,7 +10,9 @@ import {
   type MapSpec,
 } from "../../src/map/index.js";
 import { closeRaw } from "../../src/syscall/fd.js";
+import { haveMapType } from "../../src/features/index.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
+import { unless, why } from "../helpers/kernel.js";
 import { le32, loadTrivialProgram, u32, u64 } from "./map-fixtures.js";
 import { objGetInfoByFd } from "../../src/syscall/obj.js";
 import { ProgInfo } from "../../src/syscall/attr.js";
@@ -136,7 +138,8 @@ describe("queue and stack", () => {
   });
 });
 
-describe("bloom filter", () => {
+const noBloom = unless(() => haveMapType(MapType.BloomFilter), "bloom filter maps need Linux 5.16");
+describe.skipIf(noBloom !== undefined)(`bloom filter${why(noBloom)}`, () => {
   it("push / contains", () => {
     const b = make({ type: MapType.BloomFilter, keySize: 0, valueSize: 4, maxEntries: 100, mapExtra: 3 });
     expect(b.contains(7)).toBe(false);

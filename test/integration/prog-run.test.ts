@@ -3,11 +3,37 @@ import * as asm from "../../src/asm/index.js";
 import { ArgumentError, NotSupportedError } from "../../src/errors.js";
 import { enableStats, LogLevel, newProgram, Program, ProgramType, VerifierError } from "../../src/prog/index.js";
 import { closeRaw, mapCreate, MapInfo, objGetInfoByFd } from "../../src/syscall/index.js";
+import { haveProgramType } from "../../src/features/index.js";
+import { SyscallError } from "../../src/syscall/error.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
+import { unless, unlessKernelMember, why } from "../helpers/kernel.js";
 
 expectNoFdLeaks();
 
 const XDP_PASS = 2;
+
+const noSyscall = unless(() => haveProgramType(ProgramType.Syscall), "syscall programs need Linux 5.14");
+/**
+ * The kernel's own answer, by a real attempt: XDP test runs refuse any context (EINVAL) before
+ * 5.14, while the same run without one passes; no probe or BTF type tells that apart.
+ */
+function xdpContextMissing(): string | undefined {
+  using prog = newProgram({ type: ProgramType.XDP, license: "GPL", instructions: [asm.Mov.Imm(asm.R0, XDP_PASS), asm.Return()] });
+  const data = new Uint8Array(64);
+  prog.run({ data });
+  // The same xdp_md as the test below: data_end at the packet's end.
+  const md = new Uint8Array(24);
+  new DataView(md.buffer).setUint32(4, 64, true);
+  try {
+    prog.run({ data, context: md });
+    return undefined;
+  } catch (err) {
+    if (err instanceof SyscallError && err.code === "EINVAL") return "an xdp_md context in BPF_PROG_TEST_RUN needs Linux 5.14";
+    throw err;
+  }
+}
+const noXdpContext = xdpContextMissing();
+const noVerifiedInsns = unlessKernelMember("bpf_prog_info", "verified_insns", "verified_insns needs Linux 5.16");
 
 let xdp: Program;
 beforeAll(() => {
@@ -62,22 +88,28 @@ describe("run", () => {
     expect(grow.run({ data }).dataOut.length).toBe(80);
   });
 
-  it("passes the context in and out", () => {
+  it.skipIf(noXdpContext !== undefined)(`passes the context in and out${why(noXdpContext)}`, () => {
     // struct xdp_md { data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex }
-    const ctx = new Uint8Array(24);
-    new DataView(ctx.buffer).setUint32(4, 64, true);
-    const result = xdp.run({ data: packet(), context: ctx });
+    const md = new Uint8Array(24);
+    new DataView(md.buffer).setUint32(4, 64, true);
+    const result = xdp.run({ data: packet(), context: md });
     expect(result.retval).toBe(XDP_PASS);
     expect(result.contextOut.length).toBe(24);
     expect(new DataView(result.contextOut.buffer, result.contextOut.byteOffset).getUint32(4, true)).toBe(64);
   });
 
-  it("gives a syscall program's context back after it wrote into it", () => {
+  it.skipIf(noSyscall !== undefined)(`gives a syscall program's context back after it wrote into it${why(noSyscall)}`, () => {
     using prog = newProgram({
       type: ProgramType.Syscall,
       flags: 1 << 4, // BPF_F_SLEEPABLE: syscall programs must be sleepable
       license: "GPL",
-      instructions: [asm.StoreImm(asm.R1, 0, 42, asm.Word), asm.Mov.Imm(asm.R0, 7), asm.Return()],
+      // A register store: 6.1 refuses BPF_ST (an immediate) into the context; BPF_STX works since 5.14.
+      instructions: [
+        asm.Mov.Imm(asm.R2, 42),
+        asm.StoreMem(asm.R1, 0, asm.R2, asm.Word),
+        asm.Mov.Imm(asm.R0, 7),
+        asm.Return(),
+      ],
     });
     const context = new Uint8Array(8);
     const result = prog.run({ context });
@@ -135,7 +167,8 @@ describe("info", () => {
     expect(info.id).toBeGreaterThan(0);
     expect(info.name).toBe("xdp_pass");
     expect(info.tag).toMatch(/^[0-9a-f]{16}$/);
-    expect(info.verifiedInstructions).toBe(2);
+    // verified_insns (5.16): older kernels leave the field out, so it reads 0.
+    expect(info.verifiedInstructions).toBe(noVerifiedInsns === undefined ? 2 : 0);
     expect(info.jitedSize).toBeGreaterThan(0);
     expect(info.translatedSize).toBe(16);
     expect(info.gplCompatible).toBe(true);

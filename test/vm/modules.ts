@@ -21,13 +21,27 @@ export interface GuestModule {
 }
 
 /**
- * Modules the guest init loads, before their dependencies are added.
+ * Modules the guest init loads, before their dependencies are added: the transports and file
+ * systems the guest needs, then what the integration tests use (`veth` for XDP/TCX, `nf_conntrack`
+ * for the `bpf_skb_ct_lookup` kfunc of 6.0+, and the crc32c its libcrc32c needs). A name with no
+ * module file (built in, or absent from that kernel) is skipped by {@link guestModules}.
  *
  * @example
- * wantedModules("microvm"); // ["virtio_mmio", "virtio_console", "9pnet_virtio", "9p", "overlay"]
+ * wantedModules("microvm"); // ["virtio_mmio", "virtio_console", "9pnet_virtio", "9p", "overlay", "veth", …]
  */
 export function wantedModules(machine: "microvm" | "pc"): string[] {
-  return [machine === "microvm" ? "virtio_mmio" : "virtio_pci", "virtio_console", "9pnet_virtio", "9p", "overlay"];
+  return [
+    machine === "microvm" ? "virtio_mmio" : "virtio_pci",
+    "virtio_console",
+    "9pnet_virtio",
+    "9p",
+    "overlay",
+    "veth",
+    // libcrc32c (an nf_conntrack dependency up to 6.12) asks the crypto API for "crc32c" at init,
+    // a soft dependency that `depends=` does not name.
+    "crc32c_generic",
+    "nf_conntrack",
+  ];
 }
 
 /** Every `*.ko[.xz|.zst|.gz]` under `dir`, by module name (dashes read as underscores). */
