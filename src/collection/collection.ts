@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { loadKernelSpec, type LineInfo, type Spec as BTFSpec, type Type } from "../btf/index.js";
+import { readdirSync } from "node:fs";
+import { KERNEL_BTF_DIR, loadKernelModuleSpec, loadKernelSpec, type LineInfo, type Spec as BTFSpec, type Type } from "../btf/index.js";
+import { btfGetFdByName, closeRaw } from "../syscall/index.js";
 import { loadBTF, type LoadedBTF } from "../prog/object-btf.js";
 import { ArgumentError, EbpfError, LoadError } from "../errors.js";
 import { newMap, type BpfMap } from "../map/index.js";
@@ -155,14 +157,24 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
       maps: new Map(Object.entries(maps)),
       externs: spec.externs,
       kernelTypes: () => (kernelTypes ??= loadKernelSpec()),
+      // Module kfuncs are looked up only against the running kernel, not user-given types.
+      moduleTypes: options.programs?.kernelTypes ? undefined : loadedModuleTypes,
     };
     for (const name of progNames) {
       const p = spec.programs[name]!;
       if (p.instructions instanceof Uint8Array) throw new LoadError(`program ${name}: raw instruction bytes cannot be relocated`);
-      const instructions = resolveReferences(name, p.instructions, targets);
-      const prog = newProgram({ ...p, instructions }, { ...options.programs, kernelTypes: targets.kernelTypes, btf });
-      owned.push(prog);
-      programs[name] = prog;
+      const modules = new ModuleBTFSlots();
+      try {
+        const instructions = resolveReferences(name, p.instructions, { ...targets, moduleSlot: (m) => modules.slot(m) });
+        const prog = newProgram(
+          { ...p, instructions },
+          { ...options.programs, kernelTypes: targets.kernelTypes, btf, fdArray: modules.fdArray() },
+        );
+        owned.push(prog);
+        programs[name] = prog;
+      } finally {
+        modules.close();
+      }
     }
     for (const name of mapNames) {
       if (!options.mapReplacements?.[name]) fillReferences(spec.maps[name]!, maps[name]!, maps, programs);
@@ -242,6 +254,52 @@ function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: Loaded
     throw err;
   }
 
+}
+
+/** Module BTF fds one program's kfunc calls refer to, by `fd_array` slot (from 1). */
+class ModuleBTFSlots {
+  readonly #fds: number[] = [];
+  readonly #slots = new Map<string, number>();
+
+  slot(module: string): number {
+    let slot = this.#slots.get(module);
+    if (slot === undefined) {
+      const fd = btfGetFdByName(module);
+      if (fd === undefined) throw new LoadError(`kernel module ${module}: its BTF is not loaded`);
+      this.#fds.push(fd);
+      slot = this.#fds.length;
+      this.#slots.set(module, slot);
+    }
+    return slot;
+  }
+
+  fdArray(): number[] | undefined {
+    return this.#fds.length === 0 ? undefined : [0, ...this.#fds];
+  }
+
+  close(): void {
+    for (const fd of this.#fds.splice(0)) closeRaw(fd);
+  }
+}
+
+// Every loaded module with BTF (/sys/kernel/btf/<module>, 5.11+); each parsed once, by the
+// default kernel BTF cache.
+function loadedModuleTypes(): ReadonlyMap<string, BTFSpec> {
+  const specs = new Map<string, BTFSpec>();
+  let names: string[] = [];
+  try {
+    names = readdirSync(KERNEL_BTF_DIR).filter((n) => n !== "vmlinux");
+  } catch {
+    // No sysfs BTF: no modules to search.
+  }
+  for (const name of names) {
+    try {
+      specs.set(name, loadKernelModuleSpec(name));
+    } catch (err) {
+      if (!(err instanceof EbpfError)) throw err;
+    }
+  }
+  return specs;
 }
 
 function kernelName(name: string): string {

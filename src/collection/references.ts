@@ -21,6 +21,13 @@ export interface ReferenceTargets {
   readonly externs: Readonly<Record<string, ExternSpec>>;
   /** Kernel BTF, loaded on first need. */
   readonly kernelTypes: () => BTFSpec;
+  /**
+   * Kernel module BTF to search for kfuncs vmlinux lacks, by module name (undefined when the
+   * caller gave its own kernel types).
+   */
+  readonly moduleTypes?: (() => ReadonlyMap<string, BTFSpec>) | undefined;
+  /** The `fd_array` slot (1-based) holding the named module's BTF fd for this program. */
+  readonly moduleSlot?: ((module: string) => number) | undefined;
 }
 
 /**
@@ -64,9 +71,9 @@ function resolve(insn: Instruction, ref: string, targets: ReferenceTargets, func
   if (ext?.kind === "kfunc" && insn.isKfuncCall()) return resolveKfunc(insn, ext, targets);
   if (ext?.kind === "kfunc" && insn.isDWordLoad()) {
     // `bpf_ksym_exists(kfunc)`: any non-zero constant when the kernel has it (its BTF id), else 0.
-    const id = kfuncID(ext, targets);
-    if (id === undefined && !ext.weak) throw new LoadError(`kfunc ${ext.name}: not found in kernel BTF (not supported by this kernel)`);
-    return insn.with({ src: 0, constant: BigInt(id ?? 0), reference: undefined });
+    const found = kfuncID(ext, targets);
+    if (found === undefined && !ext.weak) throw new LoadError(`kfunc ${ext.name}: not found in the BTF of the kernel or its loaded modules`);
+    return insn.with({ src: 0, constant: BigInt(found?.id ?? 0), reference: undefined });
   }
   if (insn.isFunctionCall() || insn.isLoadOfFunctionPointer()) {
     if (!functions.has(ref)) throw new LoadError(`unsatisfied program reference ${JSON.stringify(ref)}`);
@@ -97,19 +104,29 @@ function resolveKsym(insn: Instruction, ext: ExternSpec, targets: ReferenceTarge
   return insn.with({ src: PseudoLoad.BTFID, constant: BigInt(ids[0]!), reference: undefined });
 }
 
-function kfuncID(ext: ExternSpec, targets: ReferenceTargets): number | undefined {
+/** The kfunc's BTF id, and the module whose BTF holds it (undefined for vmlinux). */
+function kfuncID(ext: ExternSpec, targets: ReferenceTargets): { id: number; module?: string } | undefined {
   const kernel = targets.kernelTypes();
-  return kernel.typeIDsByName(ext.name).find((id) => kernel.kindOf(id) === Kind.Func);
+  const id = kernel.typeIDsByName(ext.name).find((i) => kernel.kindOf(i) === Kind.Func);
+  if (id !== undefined) return { id };
+  // Modules (5.18+ for module kfuncs): their split BTF continues vmlinux's ids.
+  for (const [module, spec] of targets.moduleTypes?.() ?? []) {
+    const own = spec.typeIDsByName(ext.name).find((i) => i >= kernel.nextId && spec.kindOf(i) === Kind.Func);
+    if (own !== undefined) return { id: own, module };
+  }
+  return undefined;
 }
 
 function resolveKfunc(insn: Instruction, ext: ExternSpec, targets: ReferenceTargets): Instruction {
-  const id = kfuncID(ext, targets);
-  if (id === undefined) {
+  const found = kfuncID(ext, targets);
+  if (found === undefined) {
     // A weak kfunc the kernel lacks becomes a call to a helper that does not exist: the verifier
     // rejects it only if it is reachable (bpf_ksym_exists() guards make it dead code), on every
     // kernel, as cilium/ebpf does.
     if (ext.weak) return insn.with({ src: PseudoCall.Helper, constant: MISSING_KFUNC_HELPER, reference: undefined });
-    throw new LoadError(`kfunc ${ext.name}: not found in kernel BTF (not supported by this kernel)`);
+    throw new LoadError(`kfunc ${ext.name}: not found in the BTF of the kernel or its loaded modules`);
   }
-  return insn.with({ constant: id, offset: 0, reference: undefined });
+  // A module kfunc names its BTF by a slot of the program's fd_array.
+  const slot = found.module === undefined ? 0 : (targets.moduleSlot?.(found.module) ?? 0);
+  return insn.with({ constant: found.id, offset: slot, reference: undefined });
 }

@@ -238,6 +238,7 @@ export function newProgram(spec: ProgramSpec, options: ProgramOptions = {}): Pro
   const insns = encodeInstructions(source, what);
   const attachBtfId = resolveAttachTarget(type, attachType, spec.attachTo, kernelTypes);
   const btf = spec.btf ? programBTFAttrs(spec.btf, options?.btf) : undefined;
+  const fdArray = options?.fdArray?.length ? new Int32Array(options.fdArray) : undefined;
   let loaded: { fd: number; log: string };
   try {
     loaded = loadProgram(
@@ -251,6 +252,7 @@ export function newProgram(spec: ProgramSpec, options: ProgramOptions = {}): Pro
       progFlags: flags,
       attachBtfId,
       kernVersion: kernelVersion === 0 && type === ProgramType.Kprobe ? linuxVersionCode() : kernelVersion,
+      ...(fdArray ? { fdArray: addressOf(fdArray) } : {}),
       ...(btf
         ? {
             progBtfFd: btf.progBtfFd,

@@ -111,4 +111,9 @@ export interface ProgramOptions {
    * per collection so each program does not load its own.
    */
   readonly btf?: LoadedBTF | undefined;
+  /**
+   * File descriptors instructions refer to by index (`fd_array`, 5.14+): module BTF for kfuncs
+   * from kernel modules. Slot 0 is not used by kfunc calls.
+   */
+  readonly fdArray?: readonly number[] | undefined;
 }

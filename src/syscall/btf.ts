@@ -3,10 +3,13 @@
  *
  * @module
  */
-import { BtfLoadAttr } from "./attr.js";
+import { BtfInfo, BtfLoadAttr, GetIdAttr } from "./attr.js";
 import { bpfCall } from "./bpf.js";
 import { BpfCmd } from "./commands.js";
+import { SyscallError } from "./error.js";
+import { closeRaw } from "./fd.js";
 import { addressOf } from "./libc.js";
+import { objGetFdById, objGetInfoByFd } from "./obj.js";
 
 /** BPF_BTF_LOAD (4.18+): returns the BTF object's fd. */
 export function btfLoad(btf: Uint8Array, logBuf?: Uint8Array, logLevel = 0): number {
@@ -20,4 +23,37 @@ export function btfLoad(btf: Uint8Array, logBuf?: Uint8Array, logLevel = 0): num
       btfLogLevel: logBuf ? logLevel || 1 : 0,
     }),
   );
+}
+
+/**
+ * An fd for the kernel BTF object named `name` (a module's BTF, 5.11+), found by walking
+ * BPF_BTF_GET_NEXT_ID and reading each object's name; undefined when none has that name.
+ */
+export function btfGetFdByName(name: string): number | undefined {
+  let id = 0;
+  for (;;) {
+    const attr = GetIdAttr.build({ id });
+    try {
+      bpfCall(BpfCmd.BTF_GET_NEXT_ID, attr);
+    } catch (err) {
+      if (err instanceof SyscallError && err.code === "ENOENT") return undefined;
+      throw err;
+    }
+    id = GetIdAttr.get(new DataView(attr.buffer), "nextId");
+    let fd: number;
+    try {
+      fd = objGetFdById(BpfCmd.BTF_GET_FD_BY_ID, id);
+    } catch (err) {
+      // The object went away between the two calls.
+      if (err instanceof SyscallError && err.code === "ENOENT") continue;
+      throw err;
+    }
+    const nameBuf = new Uint8Array(new ArrayBuffer(64));
+    const info = new Uint8Array(new ArrayBuffer(BtfInfo.size));
+    BtfInfo.write(new DataView(info.buffer), { name: addressOf(nameBuf), nameLen: nameBuf.length });
+    objGetInfoByFd(fd, info);
+    const end = nameBuf.indexOf(0);
+    if (new TextDecoder().decode(nameBuf.subarray(0, end < 0 ? nameBuf.length : end)) === name) return fd;
+    closeRaw(fd);
+  }
 }
