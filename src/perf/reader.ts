@@ -198,37 +198,8 @@ export class Reader {
    * ```
    */
   consume(fn: ConsumeFn, max = Infinity): { samples: number; lostSamples: number } {
-    this.#check();
-    let samples = 0;
-    let lostSamples = 0;
-    let held: PerfRing | undefined;
-    this.#consuming++;
-    try {
-      for (const ring of this.#rings) {
-        const cpu = ring.cpu;
-        while (samples < max) {
-          const kind = ring.next();
-          if (kind === SAMPLE) {
-            held = ring;
-            // A fresh view: about half the cost of `subarray`.
-            fn(new Uint8Array(ring.buffer, ring.byteOffset, ring.length), cpu);
-            held = undefined;
-            ring.advance();
-            samples++;
-            if (this.#closed) return { samples, lostSamples };
-          } else if (kind === LOST) {
-            lostSamples += ring.lost;
-            ring.advance();
-          } else {
-            break;
-          }
-        }
-      }
-    } finally {
-      held?.advance();
-      this.#leaveConsume();
-    }
-    return { samples, lostSamples };
+    // A fresh view per sample: about half the cost of `subarray`.
+    return this.consumeRaw((data, offset, length, cpu) => fn(new Uint8Array(data.buffer, data.byteOffset + offset, length), cpu), max);
   }
 
   /**

@@ -99,9 +99,6 @@ export class PerfRing {
   /** Where the last sample is: the data area, or the scratch copy of a wrapped sample. */
   view: Uint8Array;
   offset = 0;
-  /** `view.buffer` and the sample's offset in it, for making views without `subarray`. */
-  buffer: ArrayBuffer;
-  byteOffset = 0;
   length = 0;
   /** Samples a PERF_RECORD_LOST reports. */
   lost = 0;
@@ -112,7 +109,6 @@ export class PerfRing {
   readonly #meta64: BigInt64Array;
   readonly #scratch: Uint8Array<ArrayBuffer>;
   readonly #mask: number;
-  readonly #page: number;
   readonly #overwritable: boolean;
   /** Read position (low 32 bits); for a forward ring also `data_tail`. */
   #tail: number;
@@ -132,7 +128,6 @@ export class PerfRing {
     options: RingOptions,
   ) {
     const page = pageSize();
-    this.#page = page;
     this.size = pages * page;
     this.#overwritable = options.overwritable;
     let flags = 0n;
@@ -164,7 +159,6 @@ export class PerfRing {
     this.#dataView = new DataView(this.#map.buffer, page, this.size);
     this.#scratch = new Uint8Array(this.size);
     this.view = this.#data;
-    this.buffer = this.#map.buffer;
     this.#mask = this.size - 1;
     this.#head = Atomics.load(this.#meta, HEAD_LO) >>> 0;
     this.#tail = options.overwritable ? this.#head : Atomics.load(this.#meta, TAIL_LO) >>> 0;
@@ -221,16 +215,12 @@ export class PerfRing {
         if (start + len <= this.size) {
           this.view = this.#data;
           this.offset = start;
-          this.buffer = this.#map.buffer;
-          this.byteOffset = this.#page + start;
         } else {
           const first = this.size - start;
           this.#scratch.set(this.#data.subarray(start), 0);
           this.#scratch.set(this.#data.subarray(0, len - first), first);
           this.view = this.#scratch;
           this.offset = 0;
-          this.buffer = this.#scratch.buffer;
-          this.byteOffset = 0;
         }
         return SAMPLE;
       }
