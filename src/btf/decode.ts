@@ -1,7 +1,8 @@
 /**
  * Lazy materialisation of BTF types: a type and everything it refers to are turned into objects
- * on first request. Referenced types are first created as empty shells and filled from a work
- * list, so reference cycles (struct -> pointer -> struct) need no recursion.
+ * on first request, except that the members of structs and unions are read when first accessed.
+ * Referenced types are first created as empty shells and filled from a work list, so reference
+ * cycles (pointer -> typedef -> pointer) need no recursion.
  *
  * @module
  */
@@ -31,6 +32,8 @@ import {
   Var,
   VOID,
   Volatile,
+  lazyMembers,
+  type Member,
   type Type,
 } from "./types.js";
 
@@ -45,12 +48,14 @@ import {
  */
 export interface DecodeContext {
   readonly raw: RawTypes;
-  readonly cache: (Type | undefined)[];
+  /** Decoded types by index (`id - raw.firstId`): a map, as a load decodes few of vmlinux's types. */
+  readonly cache: Map<number, Type>;
   readonly ids: Map<Type, number>;
   readonly baseTypeByID: ((id: number) => Type) | undefined;
 }
 
-function shell(kind: number): Type {
+// A struct or union reads its members (ctx, id) on first access.
+function shell(kind: number, ctx: DecodeContext, id: number): Type {
   switch (kind) {
     case Kind.Int:
       return new Int();
@@ -59,9 +64,9 @@ function shell(kind: number): Type {
     case Kind.Array:
       return new ArrayType();
     case Kind.Struct:
-      return new Struct();
+      return new Struct({ [lazyMembers]: () => decodeMembers(ctx, id) });
     case Kind.Union:
-      return new Union();
+      return new Union({ [lazyMembers]: () => decodeMembers(ctx, id) });
     case Kind.Enum:
       return new Enum();
     case Kind.Fwd:
@@ -115,7 +120,7 @@ export function decodeType(ctx: DecodeContext, id: number): Type {
   }
   const idx = id - raw.firstId;
   if (idx >= raw.count) throw new BTFError(`type id ${id} out of range (last id is ${raw.firstId + raw.count - 1})`);
-  const cached = cache[idx];
+  const cached = cache.get(idx);
   if (cached !== undefined) return cached;
 
   const pending: number[] = [];
@@ -124,10 +129,10 @@ export function decodeType(ctx: DecodeContext, id: number): Type {
     if (ref === 0) return VOID;
     if (ref < raw.firstId) return ctx.baseTypeByID!(ref);
     const i = ref - raw.firstId;
-    let t = cache[i];
+    let t = cache.get(i);
     if (t === undefined) {
-      t = shell(raw.kinds[i]!);
-      cache[i] = t;
+      t = shell(raw.kinds[i]!, ctx, ref);
+      cache.set(i, t);
       ids.set(t, ref);
       pending.push(ref);
       created.push(i);
@@ -137,17 +142,40 @@ export function decodeType(ctx: DecodeContext, id: number): Type {
   const root = get(id);
   try {
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-      fill(raw, next, cache[next - raw.firstId]!, get);
+      fill(raw, next, cache.get(next - raw.firstId)!, get);
     }
   } catch (err) {
     // Leave no half-filled shells behind.
     for (const i of created) {
-      ids.delete(cache[i]!);
-      cache[i] = undefined;
+      ids.delete(cache.get(i)!);
+      cache.delete(i);
     }
     throw err;
   }
   return root;
+}
+
+/** The members of struct or union `id`, each member's type decoded (with its references). */
+function decodeMembers(ctx: DecodeContext, id: number): Member[] {
+  const { view, le, strings } = ctx.raw;
+  const off = ctx.raw.offsets[id - ctx.raw.firstId]!;
+  const info = view.getUint32(off + 4, le);
+  const vlen = info & 0xffff;
+  const kflag = info >>> 31 === 1;
+  const body = off + TYPE_HEADER_LEN;
+  const members = new globalThis.Array<Member>(vlen);
+  for (let i = 0; i < vlen; i++) {
+    const p = body + i * 12;
+    const mOff = view.getUint32(p + 8, le);
+    const mName = view.getUint32(p, le);
+    members[i] = {
+      name: mName === 0 ? "" : strings.lookup(mName),
+      type: decodeType(ctx, view.getUint32(p + 4, le)),
+      bitOffset: kflag ? mOff & 0xffffff : mOff,
+      bitfieldSize: kflag ? mOff >>> 24 : 0,
+    };
+  }
+  return members;
 }
 
 function fail(id: number, t: Type, what: string): never {
@@ -183,24 +211,11 @@ function fill(raw: RawTypes, id: number, t: Type, get: (ref: number) => Type): v
       t.nelems = view.getUint32(body + 8, le);
       break;
     case Kind.Struct:
-    case Kind.Union: {
+    case Kind.Union:
+      // Members are read on first access (decodeMembers).
       t.name = name;
       t.size = sizeOrType;
-      const members = new globalThis.Array(vlen);
-      for (let i = 0; i < vlen; i++) {
-        const p = body + i * 12;
-        const mOff = view.getUint32(p + 8, le);
-        const mName = view.getUint32(p, le);
-        members[i] = {
-          name: mName === 0 ? "" : strings.lookup(mName),
-          type: get(view.getUint32(p + 4, le)),
-          bitOffset: kflag ? mOff & 0xffffff : mOff,
-          bitfieldSize: kflag ? mOff >>> 24 : 0,
-        };
-      }
-      t.members = members;
       break;
-    }
     case Kind.Enum: {
       t.name = name;
       t.size = sizeOrType;

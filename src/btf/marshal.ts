@@ -58,6 +58,11 @@ export interface MarshalOptions {
   byteOrder?: ByteOrder;
   /** Features of the target kernel; kinds it lacks are replaced. */
   sanitize?: Partial<BTFFeatures>;
+  /**
+   * More strings for the string section (the file names and source lines of line info); their
+   * offsets, with those of the types' names, are in the result's `strings`.
+   */
+  strings?: Iterable<string>;
 }
 
 /**
@@ -66,7 +71,7 @@ export interface MarshalOptions {
  * Given a {@link Spec}, all its types (including a split spec's base) are written with their ids
  * unchanged. Given a list, its types get ids 1, 2, … in order, and any type they refer to that is
  * not in the list is appended after them. `typeIDs` of the result maps each written type to its
- * id.
+ * id, `strings` each string to its offset in the string section.
  *
  * @throws {BTFError} for a type that cannot be encoded (a bitfield offset beyond 2^24 bits, an
  *   enum value out of range, too many members).
@@ -80,7 +85,7 @@ export interface MarshalOptions {
 export function marshalSpec(
   input: Spec | Iterable<Type>,
   options: MarshalOptions = {},
-): { bytes: Uint8Array; typeIDs: Map<Type, number> } {
+): { bytes: Uint8Array; typeIDs: Map<Type, number>; strings: ReadonlyMap<string, number> } {
   const le = (options.byteOrder ?? hostByteOrder()) === "little";
   const f: BTFFeatures = {
     func: true,
@@ -116,6 +121,7 @@ export function marshalSpec(
   const w = new WordWriter(le);
   const id = (t: Type): number => ids.get(t)!;
   for (let i = 0; i < list.length; i++) encode(w, strings, list[i]!, i + 1, id, f, placeholder);
+  if (options.strings !== undefined) for (const str of options.strings) strings.add(str);
 
   const types = w.bytes();
   const strs = strings.bytes();
@@ -131,7 +137,7 @@ export function marshalSpec(
   out.raw(types);
   out.raw(strs);
   ids.delete(VOID);
-  return { bytes: out.bytes(), typeIDs: ids };
+  return { bytes: out.bytes(), typeIDs: ids, strings: strings.offsets };
 }
 
 /** Types `t` refers to directly. */

@@ -80,6 +80,8 @@ export interface RawTypes {
   readonly offsets: Uint32Array;
   /** Kind of each type; index is `id - firstId`. */
   readonly kinds: Uint8Array;
+  /** `name_off` of each type (the value, for tags); index is `id - firstId`. */
+  readonly nameOffsets: Uint32Array;
   readonly strings: StringTable;
 }
 
@@ -119,6 +121,7 @@ export function scanTypes(
   let cap = Math.min(maxCount, Math.max(64, Math.ceil(len / 32)));
   let offsets = new Uint32Array(cap);
   let kinds = new Uint8Array(cap);
+  let names = new Uint32Array(cap);
   const strEnd = strings.end;
   let maxRef = 0;
   let n = 0;
@@ -141,9 +144,13 @@ export function scanTypes(
       const k = new Uint8Array(cap);
       k.set(kinds);
       kinds = k;
+      const nm = new Uint32Array(cap);
+      nm.set(names);
+      names = nm;
     }
     offsets[n] = off;
     kinds[n] = kind;
+    names[n] = nameOff;
     n++;
     off += TYPE_HEADER_LEN;
     let extra = 0;
@@ -267,8 +274,10 @@ export function scanTypes(
     byteOrder,
     firstId,
     count: n,
-    offsets: offsets.slice(0, n),
-    kinds: kinds.slice(0, n),
+    // Views, not copies: copying the index of vmlinux costs more than the slack it frees.
+    offsets: offsets.subarray(0, n),
+    kinds: kinds.subarray(0, n),
+    nameOffsets: names.subarray(0, n),
     strings,
   };
 }

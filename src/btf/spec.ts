@@ -8,6 +8,7 @@ import { BTFError } from "../errors.js";
 import { decodeType, type DecodeContext } from "./decode.js";
 import type { ByteOrder } from "./header.js";
 import { Kind, kindName } from "./kind.js";
+import { typeIDsNamed } from "./name-scan.js";
 import { TypeNotFoundError } from "./not-found.js";
 import type { RawTypes } from "./raw.js";
 import type { StringTable } from "./strings.js";
@@ -32,7 +33,9 @@ export class Spec {
   /** The base spec of split BTF, or undefined. */
   readonly base: Spec | undefined;
   #decoder: DecodeContext | undefined;
-  #names: Map<string, number | number[]> | undefined;
+  // Ids by name, filled one name at a time: a scan per new name is cheaper than indexing all of
+  // vmlinux's names when a load asks for a few.
+  #names: Map<string, readonly number[]> | undefined;
 
   /**
    * Wrap a scanned type section. Use {@link loadSpecFromBuffer} rather than this.
@@ -52,7 +55,7 @@ export class Spec {
       const base = this.base;
       this.#decoder = {
         raw: this.raw,
-        cache: new globalThis.Array<Type | undefined>(this.raw.count),
+        cache: new Map(),
         ids: new Map(),
         baseTypeByID: base === undefined ? undefined : (id) => base.typeByID(id),
       };
@@ -123,13 +126,12 @@ export class Spec {
 
   /**
    * Ids of all types named `name` (including the base's), in id order. Tags are not named by
-   * their value. The name index is built on first use.
+   * their value. Each name is looked up once (a scan of the type section) and remembered.
    */
   typeIDsByName(name: string): number[] {
-    const own = this.#nameIndex().get(name);
+    const own = this.#named(name);
     const base = this.base === undefined ? [] : this.base.typeIDsByName(name);
-    if (own === undefined) return base;
-    return base.concat(own);
+    return base.length === 0 ? own.slice() : base.concat(own);
   }
 
   /**
@@ -187,22 +189,13 @@ export class Spec {
     return this.types();
   }
 
-  #nameIndex(): Map<string, number | number[]> {
-    if (this.#names !== undefined) return this.#names;
-    const { view, le, offsets, kinds, strings, firstId, count } = this.raw;
-    const names = new Map<string, number | number[]>();
-    for (let i = 0; i < count; i++) {
-      const kind = kinds[i]!;
-      if (kind === Kind.DeclTag || kind === Kind.TypeTag) continue;
-      const nameOff = view.getUint32(offsets[i]!, le);
-      if (nameOff === 0) continue;
-      const name = strings.lookup(nameOff);
-      const prev = names.get(name);
-      if (prev === undefined) names.set(name, firstId + i);
-      else if (typeof prev === "number") names.set(name, [prev, firstId + i]);
-      else prev.push(firstId + i);
+  #named(name: string): readonly number[] {
+    this.#names ??= new Map();
+    let ids = this.#names.get(name);
+    if (ids === undefined) {
+      ids = typeIDsNamed(this.raw, name, false);
+      this.#names.set(name, ids);
     }
-    this.#names = names;
-    return names;
+    return ids;
   }
 }

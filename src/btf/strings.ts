@@ -25,7 +25,10 @@ export class StringTable {
   readonly #base: StringTable | undefined;
   // The whole table as one string when it is pure ASCII (the usual case): lookups are then cheap
   // substrings instead of one native decode call each. null: not ASCII, decode per lookup.
+  // Converted only once enough lookups would pay for it: a load looks up a few thousand of
+  // vmlinux's 2 MB of strings.
   #text: string | null | undefined;
+  #lookups = 0;
 
   /**
    * @param bytes the string section, ending with a NUL byte.
@@ -54,6 +57,26 @@ export class StringTable {
   }
 
   /**
+   * The raw bytes of this table alone (without the base), for scans that compare names without
+   * decoding them. Do not modify them.
+   *
+   * @example
+   * ```ts
+   * import { StringTable } from "ebpf/btf";
+   * const st = new StringTable(new TextEncoder().encode("\0int\0"));
+   * st.ownBytes[1]; // 0x69 ("i")
+   * ```
+   */
+  get ownBytes(): Uint8Array {
+    return this.#bytes;
+  }
+
+  /** The base BTF's strings, for split BTF; undefined otherwise. */
+  get base(): StringTable | undefined {
+    return this.#base;
+  }
+
+  /**
    * The string at `offset`. Offset 0 is always `""`.
    *
    * @throws {BTFError} when `offset` is outside the table.
@@ -67,8 +90,10 @@ export class StringTable {
     if (local < 0 || local >= this.#bytes.length) {
       throw new BTFError(`string offset ${offset} out of range (string table ends at ${this.end})`);
     }
-    if (this.#text === undefined) this.#text = isAscii(this.#bytes) ? this.#bytes.toString("latin1") : null;
-    if (this.#text !== null) return this.#text.substring(local, this.#text.indexOf("\0", local));
+    if (this.#text === undefined && ++this.#lookups > this.#bytes.length >>> 8) {
+      this.#text = isAscii(this.#bytes) ? this.#bytes.toString("latin1") : null;
+    }
+    if (this.#text !== undefined && this.#text !== null) return this.#text.substring(local, this.#text.indexOf("\0", local));
     return this.#bytes.toString("utf8", local, this.#bytes.indexOf(0, local));
   }
 

@@ -173,6 +173,37 @@ export interface Member {
 }
 
 /**
+ * Key of the constructor option with which the decoder makes a struct or union whose members are
+ * read from BTF on first access: decoding a kernel struct then stops at its own record instead of
+ * materialising everything reachable from it (most of vmlinux for `task_struct`). Internal to
+ * the BTF package.
+ *
+ * @example
+ * ```ts
+ * // Internal: new Struct({ [lazyMembers]: () => decodeMembers() });
+ * ```
+ */
+export const lazyMembers: unique symbol = Symbol("lazyMembers");
+
+/** Constructor options of {@link Struct} and {@link Union}. */
+type RecordInit<T> = Partial<Omit<T, "kind">> & { [lazyMembers]?: () => Member[] };
+
+// `members` as an own, enumerable accessor that reads them once: it looks like the data property
+// to Object.keys, spreads and deep equality. Defined on a fresh object (no `members` yet), so the
+// object keeps V8's fast properties.
+function defineLazyMembers(t: Struct | Union, read: () => Member[]): void {
+  let members: Member[] | undefined;
+  Object.defineProperty(t, "members", {
+    configurable: true,
+    enumerable: true,
+    get: () => (members ??= read()),
+    set: (v: Member[]) => {
+      members = v;
+    },
+  });
+}
+
+/**
  * A struct of `size` bytes.
  *
  * @example
@@ -189,8 +220,14 @@ export class Struct {
   readonly kind = Kind.Struct;
   name = "";
   size = 0;
-  members: Member[] = [];
-  constructor(init?: Partial<Omit<Struct, "kind">>) {
+  declare members: Member[];
+  constructor(init?: RecordInit<Struct>) {
+    const read = init?.[lazyMembers];
+    if (read !== undefined) {
+      defineLazyMembers(this, read);
+      return;
+    }
+    this.members = [];
     if (init) Object.assign(this, init);
   }
 }
@@ -210,8 +247,14 @@ export class Union {
   readonly kind = Kind.Union;
   name = "";
   size = 0;
-  members: Member[] = [];
-  constructor(init?: Partial<Omit<Union, "kind">>) {
+  declare members: Member[];
+  constructor(init?: RecordInit<Union>) {
+    const read = init?.[lazyMembers];
+    if (read !== undefined) {
+      defineLazyMembers(this, read);
+      return;
+    }
+    this.members = [];
     if (init) Object.assign(this, init);
   }
 }

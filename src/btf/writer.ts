@@ -80,9 +80,14 @@ export class WordWriter {
  */
 export class StringTableBuilder {
   readonly #offsets = new Map<string, number>([["", 0]]);
-  readonly #chunks: Uint8Array[] = [new Uint8Array(1)];
+  // One growing buffer, strings encoded straight into it: no allocation per string. Only the
+  // bytes written are ever read, so the buffer need not be zeroed.
+  #buf = Buffer.allocUnsafe(1024);
   #len = 1;
-  readonly #encoder = new TextEncoder();
+
+  constructor() {
+    this.#buf[0] = 0;
+  }
 
   /**
    * The offset of `s`, adding it if new.
@@ -93,12 +98,16 @@ export class StringTableBuilder {
     const known = this.#offsets.get(s);
     if (known !== undefined) return known;
     if (s.includes("\0")) throw new BTFError(`string ${JSON.stringify(s)} contains a NUL character`);
-    const enc = this.#encoder.encode(s);
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit, plus the NUL.
+    const room = s.length * 3 + 1;
+    if (this.#len + room > this.#buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#len + room));
+      this.#buf.copy(next, 0, 0, this.#len);
+      this.#buf = next;
+    }
     const off = this.#len;
-    const chunk = new Uint8Array(enc.length + 1);
-    chunk.set(enc);
-    this.#chunks.push(chunk);
-    this.#len += chunk.length;
+    this.#len += this.#buf.write(s, off, "utf8");
+    this.#buf[this.#len++] = 0;
     this.#offsets.set(s, off);
     return off;
   }
@@ -107,14 +116,13 @@ export class StringTableBuilder {
     return this.#len;
   }
 
+  /** The offset of every string added so far (and of `""`). */
+  get offsets(): ReadonlyMap<string, number> {
+    return this.#offsets;
+  }
+
   /** The section bytes. */
   bytes(): Uint8Array {
-    const out = new Uint8Array(this.#len);
-    let p = 0;
-    for (const c of this.#chunks) {
-      out.set(c, p);
-      p += c.length;
-    }
-    return out;
+    return new Uint8Array(this.#buf.subarray(0, this.#len));
   }
 }

@@ -28,6 +28,8 @@ export interface ReferenceTargets {
   readonly moduleTypes?: (() => ReadonlyMap<string, BTFSpec>) | undefined;
   /** The `fd_array` slot (1-based) holding the named module's BTF fd for this program. */
   readonly moduleSlot?: ((module: string) => number) | undefined;
+  /** An fd of the named module's BTF, open until the program is loaded (typed ksyms of modules). */
+  readonly moduleFd?: ((module: string) => number) | undefined;
 }
 
 /**
@@ -95,23 +97,37 @@ function resolveKsym(insn: Instruction, ext: ExternSpec, targets: ReferenceTarge
     }
     return insn.with({ src: 0, constant: BigInt.asIntN(64, sym.address), reference: undefined });
   }
-  // Typed: the VAR's id in kernel BTF; the verifier resolves the address.
-  const ids = targets.kernelTypes().typeIDsByName(ext.name).filter((id) => targets.kernelTypes().kindOf(id) === Kind.Var);
-  if (ids.length === 0) {
+  // Typed: the VAR's id in kernel BTF; the verifier resolves the address. A variable of a module
+  // (Linux 5.11+) also names the module's BTF by fd, in the second half of the lddw.
+  const found = kernelBTFID(ext, targets, Kind.Var);
+  if (found === undefined) {
     if (ext.weak) return insn.with({ src: 0, constant: 0n, reference: undefined });
-    throw new LoadError(`typed ksym ${ext.name}: not found in kernel BTF`);
+    throw new LoadError(`typed ksym ${ext.name}: not found in kernel BTF or the BTF of its loaded modules`);
   }
-  return insn.with({ src: PseudoLoad.BTFID, constant: BigInt(ids[0]!), reference: undefined });
+  let fd = 0;
+  if (found.module !== undefined) {
+    if (targets.moduleFd === undefined) throw new LoadError(`typed ksym ${ext.name}: in module ${found.module}, whose BTF cannot be passed`);
+    fd = targets.moduleFd(found.module);
+  }
+  return insn.with({ src: PseudoLoad.BTFID, constant: (BigInt(fd) << 32n) | BigInt(found.id), reference: undefined });
 }
 
 /** The kfunc's BTF id, and the module whose BTF holds it (undefined for vmlinux). */
 function kfuncID(ext: ExternSpec, targets: ReferenceTargets): { id: number; module?: string } | undefined {
+  return kernelBTFID(ext, targets, Kind.Func);
+}
+
+/**
+ * The id of the `kind` type named like `ext` in vmlinux's BTF or, when vmlinux lacks it, in a
+ * loaded module's (module kfuncs 5.18+, module variables 5.11+), with the module's name.
+ */
+function kernelBTFID(ext: ExternSpec, targets: ReferenceTargets, kind: Kind): { id: number; module?: string } | undefined {
   const kernel = targets.kernelTypes();
-  const id = kernel.typeIDsByName(ext.name).find((i) => kernel.kindOf(i) === Kind.Func);
+  const id = kernel.typeIDsByName(ext.name).find((i) => kernel.kindOf(i) === kind);
   if (id !== undefined) return { id };
-  // Modules (5.18+ for module kfuncs): their split BTF continues vmlinux's ids.
+  // A module's split BTF continues vmlinux's ids: its own types are those from vmlinux's next id.
   for (const [module, spec] of targets.moduleTypes?.() ?? []) {
-    const own = spec.typeIDsByName(ext.name).find((i) => i >= kernel.nextId && spec.kindOf(i) === Kind.Func);
+    const own = spec.typeIDsByName(ext.name).find((i) => i >= kernel.nextId && spec.kindOf(i) === kind);
     if (own !== undefined) return { id: own, module };
   }
   return undefined;

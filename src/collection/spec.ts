@@ -33,6 +33,11 @@ export interface CollectionMapSpec extends MapSpec {
   extra?: Uint8Array;
   /** Make the map read-only for user space after `contents` are written (`.rodata`). */
   freeze?: boolean;
+  /**
+   * The decl tags on the map's definition (`__attribute__((btf_decl_tag("…")))`, clang 14+), in
+   * BTF order; absent when it has none.
+   */
+  tags?: string[];
 }
 
 /** A program as an object file describes it. */

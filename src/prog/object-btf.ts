@@ -29,16 +29,22 @@ export interface ProgramBTF {
 
 /**
  * Apply the program's CO-RE relocations against `kernelTypes` (the running kernel's BTF and its
- * modules when undefined). Unsatisfiable relocations are poisoned, as libbpf does.
+ * modules when undefined). A function is called only when there are relocations, so a program
+ * without any never parses kernel BTF. Unsatisfiable relocations are poisoned, as libbpf does.
  *
  * @example
  * ```ts
  * const insns = applyCORE(spec.instructions, spec.btf, undefined);
  * ```
  */
-export function applyCORE(insns: readonly Instruction[], btf: ProgramBTF, kernelTypes: Spec | undefined): readonly Instruction[] {
+export function applyCORE(
+  insns: readonly Instruction[],
+  btf: ProgramBTF,
+  kernelTypes: Spec | (() => Spec) | undefined,
+): readonly Instruction[] {
   if (btf.coreRelos.length === 0) return insns;
-  const fixups = coreRelocate(btf.coreRelos, btf.spec, kernelTypes ? [kernelTypes] : undefined);
+  const target = typeof kernelTypes === "function" ? kernelTypes() : kernelTypes;
+  const fixups = coreRelocate(btf.coreRelos, btf.spec, target ? [target] : undefined);
   return applyCOREFixups(insns, fixups, { indexing: "slot" });
 }
 
@@ -72,40 +78,10 @@ export interface LoadedBTF {
 export function loadBTF(types: Iterable<Type>, lineInfos: Iterable<LineInfo>): LoadedBTF | undefined {
   const list = [...new Set(types)];
   if (list.length === 0) return undefined;
-  const { bytes, typeIDs } = marshalSpec(list);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const le = view.getUint16(0, true) === 0xeb9f;
-  const hdrLen = view.getUint32(4, le);
-  const strOff = view.getUint32(16, le);
-  const strLen = view.getUint32(20, le);
-  const strings = stringOffsets(bytes.subarray(hdrLen + strOff, hdrLen + strOff + strLen));
-  const extra: Uint8Array[] = [];
-  let next = strLen;
-  const encoder = new TextEncoder();
-  for (const l of lineInfos) {
-    for (const str of [l.fileName, l.line]) {
-      if (strings.has(str)) continue;
-      const b = encoder.encode(`${str}\0`);
-      strings.set(str, next);
-      extra.push(b);
-      next += b.length;
-    }
-  }
-  let blob = bytes;
-  if (extra.length > 0) {
-    // The string section is last in marshalled BTF: grow it in place.
-    blob = new Uint8Array(bytes.length + (next - strLen));
-    blob.set(bytes);
-    let at = bytes.length;
-    for (const b of extra) {
-      blob.set(b, at);
-      at += b.length;
-    }
-    new DataView(blob.buffer).setUint32(20, next, le);
-  }
+  const { bytes, typeIDs, strings } = marshalSpec(list, { strings: lineStrings(lineInfos) });
   let fd: number;
   try {
-    fd = btfLoad(blob);
+    fd = btfLoad(bytes);
   } catch (err) {
     if (err instanceof SyscallError) return undefined;
     throw err;
@@ -113,19 +89,12 @@ export function loadBTF(types: Iterable<Type>, lineInfos: Iterable<LineInfo>): L
   return { fd, typeIDs, strings, close: () => closeRaw(fd) };
 }
 
-// Offsets of every string in a BTF string table: line_info names its file and source line by
-// offset into the table the kernel is given.
-function stringOffsets(table: Uint8Array): Map<string, number> {
-  const out = new Map<string, number>();
-  const decoder = new TextDecoder();
-  for (let start = 0; start < table.length; ) {
-    let end = table.indexOf(0, start);
-    if (end < 0) end = table.length;
-    const s = decoder.decode(table.subarray(start, end));
-    if (!out.has(s)) out.set(s, start);
-    start = end + 1;
+// The file name and source line of each line info, which line_info names by string offset.
+function* lineStrings(lineInfos: Iterable<LineInfo>): IterableIterator<string> {
+  for (const l of lineInfos) {
+    yield l.fileName;
+    yield l.line;
   }
-  return out;
 }
 
 /** The BTF-related attributes of BPF_PROG_LOAD, and the BTF fd to close after loading. */
@@ -159,28 +128,29 @@ export function programBTFAttrs(btf: ProgramBTF, shared?: LoadedBTF): ProgramBTF
   const usable = shared && btf.funcInfos.every((f) => shared.typeIDs.has(f.func));
   const m = usable ? shared : loadBTF(btf.funcInfos.map((f) => f.func), btf.lineInfos);
   if (!m) return undefined;
-  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  const funcInfo = new Uint8Array(new ArrayBuffer(Math.max(1, btf.funcInfos.length * FUNC_INFO_SIZE)));
-  const fv = new DataView(funcInfo.buffer);
-  btf.funcInfos.forEach((f, i) => {
-    fv.setUint32(i * FUNC_INFO_SIZE, f.insnOff, little);
-    fv.setUint32(i * FUNC_INFO_SIZE + 4, m.typeIDs.get(f.func)!, little);
-  });
-  const lineInfo = new Uint8Array(new ArrayBuffer(Math.max(1, btf.lineInfos.length * LINE_INFO_SIZE)));
-  const lv = new DataView(lineInfo.buffer);
-  btf.lineInfos.forEach((l, i) => {
-    const at = i * LINE_INFO_SIZE;
-    lv.setUint32(at, l.insnOff, little);
-    lv.setUint32(at + 4, m.strings.get(l.fileName) ?? 0, little);
-    lv.setUint32(at + 8, m.strings.get(l.line) ?? 0, little);
-    lv.setUint32(at + 12, (l.lineNumber << 10) | (l.column & 0x3ff), little);
-  });
+  // The kernel reads these records in host byte order: a Uint32Array writes exactly that.
+  const funcs = btf.funcInfos;
+  const funcInfo = new Uint32Array(Math.max(1, funcs.length * (FUNC_INFO_SIZE / 4)));
+  for (let i = 0, at = 0; i < funcs.length; i++, at += FUNC_INFO_SIZE / 4) {
+    const f = funcs[i]!;
+    funcInfo[at] = f.insnOff;
+    funcInfo[at + 1] = m.typeIDs.get(f.func)!;
+  }
+  const lines = btf.lineInfos;
+  const lineInfo = new Uint32Array(Math.max(1, lines.length * (LINE_INFO_SIZE / 4)));
+  for (let i = 0, at = 0; i < lines.length; i++, at += LINE_INFO_SIZE / 4) {
+    const l = lines[i]!;
+    lineInfo[at] = l.insnOff;
+    lineInfo[at + 1] = m.strings.get(l.fileName) ?? 0;
+    lineInfo[at + 2] = m.strings.get(l.line) ?? 0;
+    lineInfo[at + 3] = (l.lineNumber << 10) | (l.column & 0x3ff);
+  }
   return {
     progBtfFd: m.fd,
-    funcInfo,
-    funcInfoCnt: btf.funcInfos.length,
-    lineInfo,
-    lineInfoCnt: btf.lineInfos.length,
+    funcInfo: new Uint8Array(funcInfo.buffer),
+    funcInfoCnt: funcs.length,
+    lineInfo: new Uint8Array(lineInfo.buffer),
+    lineInfoCnt: lines.length,
     // A shared BTF belongs to its loader (the collection); one loaded here is closed after use.
     close: () => {
       if (m !== shared) m.close();

@@ -1,11 +1,12 @@
 /**
  * Target candidates of a local type: the target types with the same essential name (the name
- * without a `___flavour` suffix) and a compatible kind. The name index is built once per spec.
+ * without a `___flavour` suffix) and a compatible kind, looked up once per name and spec.
  *
  * @module
  */
 
 import { Kind } from "../kind.js";
+import { typeIDsNamed } from "../name-scan.js";
 import { essentialName } from "../names.js";
 import type { Spec } from "../spec.js";
 import type { Type } from "../types.js";
@@ -24,13 +25,14 @@ export interface CORECandidate {
   readonly id: number;
 }
 
-/** Essential name -> ids of the spec's own types (not its base's), built on first use. */
-const indexes = new WeakMap<Spec, Map<string, number[]>>();
+/** Essential name -> ids of the spec's own types (not its base's), filled one name at a time. */
+const found = new WeakMap<Spec, Map<string, readonly number[]>>();
 
 /**
  * The ids of `spec`'s own types (a split spec's, not its base's) whose essential name is
- * `name`, in id order. The index over all names is built on the first call per spec and kept
- * while the spec lives.
+ * `name`, in id order. Each name is looked up once per spec (a scan of the type section that
+ * compares string bytes) and remembered while the spec lives: a load asks for a few names, and
+ * indexing every name of vmlinux would cost more than the rest of the load.
  *
  * @example
  * ```ts
@@ -39,46 +41,17 @@ const indexes = new WeakMap<Spec, Map<string, number[]>>();
  * ```
  */
 export function idsByEssentialName(spec: Spec, name: string): readonly number[] {
-  let index = indexes.get(spec);
-  if (index === undefined) {
-    index = buildIndex(spec);
-    indexes.set(spec, index);
+  let byName = found.get(spec);
+  if (byName === undefined) {
+    byName = new Map();
+    found.set(spec, byName);
   }
-  return index.get(name) ?? [];
-}
-
-function buildIndex(spec: Spec): Map<string, number[]> {
-  const { view, le, offsets, kinds, strings, firstId, count } = spec.raw;
-  // Group by string offset first: many types share a name, and decoding is the slow part.
-  const byOffset = new Map<number, number | number[]>();
-  for (let i = 0; i < count; i++) {
-    const kind = kinds[i]!;
-    // Tags carry a value, not a name.
-    if (kind === Kind.DeclTag || kind === Kind.TypeTag) continue;
-    const nameOff = view.getUint32(offsets[i]!, le);
-    if (nameOff === 0) continue;
-    const prev = byOffset.get(nameOff);
-    if (prev === undefined) byOffset.set(nameOff, firstId + i);
-    else if (typeof prev === "number") byOffset.set(nameOff, [prev, firstId + i]);
-    else prev.push(firstId + i);
+  let ids = byName.get(name);
+  if (ids === undefined) {
+    ids = typeIDsNamed(spec.raw, name, true);
+    byName.set(name, ids);
   }
-  const index = new Map<string, number[]>();
-  const merged = new Set<number[]>();
-  for (const [nameOff, ids] of byOffset) {
-    const name = strings.lookup(nameOff);
-    const key = name.includes("___") ? essentialName(name) : name;
-    const list = index.get(key);
-    if (list === undefined) {
-      index.set(key, typeof ids === "number" ? [ids] : ids);
-      continue;
-    }
-    if (typeof ids === "number") list.push(ids);
-    else list.push(...ids);
-    merged.add(list);
-  }
-  // Flavours (and names stored twice) merge lists from several offsets; keep id order.
-  for (const list of merged) list.sort((a, b) => a - b);
-  return index;
+  return ids;
 }
 
 function isEnumKind(kind: Kind): boolean {

@@ -30,6 +30,7 @@ export function btfMaps(file: ElfFile, cs: ClassifiedSection, spec: Spec | undef
     file.symbols.filter((s) => s.sectionIndex === cs.section.index).map((s) => [s.name, Number(s.value)]),
   );
   const maps: CollectionMapSpec[] = [];
+  const tags = variableTags(spec);
   const byOffset = new Map<number, { spec: CollectionMapSpec; valuesOffset: number; size: number; def: Struct }>();
   for (const vsi of datasec.vars) {
     const v = vsi.type;
@@ -48,6 +49,8 @@ export function btfMaps(file: ElfFile, cs: ClassifiedSection, spec: Spec | undef
       throw new LoadError(`map ${v.name}: initialised BTF map definitions are not supported (only values slots)`);
     }
     const map = mapFromStruct(v.name, def, true);
+    const mapTags = tags.get(v);
+    if (mapTags !== undefined) map.tags = mapTags;
     maps.push(map);
     const values = def.members.find((m) => m.name === "values");
     byOffset.set(offset, {
@@ -59,6 +62,22 @@ export function btfMaps(file: ElfFile, cs: ClassifiedSection, spec: Spec | undef
   }
   if (cs.relocations) staticContents(file, cs, byOffset);
   return maps;
+}
+
+// Decl tags on whole variables (component index -1), by variable: the tags of map definitions.
+// Only tag records are decoded, found by their kind in the type index.
+function variableTags(spec: Spec): Map<Type, string[]> {
+  const out = new Map<Type, string[]>();
+  const { kinds, firstId, count } = spec.raw;
+  for (let i = 0; i < count; i++) {
+    if (kinds[i] !== Kind.DeclTag) continue;
+    const tag = spec.typeByID(firstId + i);
+    if (tag.kind !== Kind.DeclTag || tag.index !== -1 || tag.type.kind !== Kind.Var) continue;
+    const list = out.get(tag.type);
+    if (list === undefined) out.set(tag.type, [tag.value]);
+    else list.push(tag.value);
+  }
+  return out;
 }
 
 function mapFromStruct(name: string, def: Struct, outer: boolean): CollectionMapSpec {

@@ -61,14 +61,21 @@ export function sectionFunctions(cs: ClassifiedSection, ctx: RelocationContext):
   } catch (err) {
     throw new LoadError(`${where}: ${(err as Error).message}`, { cause: err });
   }
-  const slots: number[] = [];
-  const indexBySlot = new Map<number, number>();
+  const slots: number[] = new Array<number>(insns.length);
+  // Instruction index by slot, -1 for the second half of a wide instruction.
+  const indexes = new Int32Array(section.data().byteLength / INSN_SIZE + 1).fill(-1);
   let slot = 0;
-  insns.forEach((insn, i) => {
-    slots.push(slot);
-    indexBySlot.set(slot, i);
-    slot += insn.slots;
-  });
+  for (let i = 0; i < insns.length; i++) {
+    slots[i] = slot;
+    indexes[slot] = i;
+    slot += insns[i]!.slots;
+  }
+  const indexBySlot = {
+    get(at: number): number | undefined {
+      const i = Number.isInteger(at) && at >= 0 && at < indexes.length ? indexes[at]! : -1;
+      return i < 0 ? undefined : i;
+    },
+  };
 
   const funcs = ctx.file.symbols
     .filter((s) => s.sectionIndex === section.index && s.type === STT_FUNC)

@@ -51,16 +51,26 @@ export function buildPrograms(functions: readonly FunctionCode[], ctx: ProgramCo
     const coreRelos: CORERelocation[] = [];
     let slot = 0;
     for (const part of linked) {
-      instructions.push(...part.instructions);
+      for (const insn of part.instructions) instructions.push(insn);
+      const size = partSlots(part);
       if (ctx.ext) {
         const name = part.section.section.name;
-        const shift = (at: number) => slot + at - part.slot;
-        const inPart = (at: number) => at >= part.slot && at < part.slot + partSlots(part);
-        for (const r of ctx.ext.funcInfos.get(name) ?? []) if (inPart(r.insnOff)) funcInfos.push({ ...r, insnOff: shift(r.insnOff) });
-        for (const r of ctx.ext.lineInfos.get(name) ?? []) if (inPart(r.insnOff)) lineInfos.push({ ...r, insnOff: shift(r.insnOff) });
-        for (const r of ctx.ext.coreRelos.get(name) ?? []) if (inPart(r.insnOff)) coreRelos.push({ ...r, insnOff: shift(r.insnOff) });
+        const start = part.slot;
+        const end = start + size;
+        const shift = slot - start;
+        for (const r of ctx.ext.funcInfos.get(name) ?? []) {
+          if (r.insnOff >= start && r.insnOff < end) funcInfos.push({ insnOff: r.insnOff + shift, typeID: r.typeID, func: r.func });
+        }
+        for (const r of ctx.ext.lineInfos.get(name) ?? []) {
+          if (r.insnOff >= start && r.insnOff < end) {
+            lineInfos.push({ insnOff: r.insnOff + shift, fileName: r.fileName, line: r.line, lineNumber: r.lineNumber, column: r.column });
+          }
+        }
+        for (const r of ctx.ext.coreRelos.get(name) ?? []) {
+          if (r.insnOff >= start && r.insnOff < end) coreRelos.push({ ...r, insnOff: r.insnOff + shift });
+        }
       }
-      slot += partSlots(part);
+      slot += size;
     }
     programs[fn.name] = {
       name: fn.name,
