@@ -17,7 +17,7 @@ struct {
 	__type(value, __u64);
 } counts SEC(".maps");
 
-enum { TAG_XDP_PASS = 0, TAG_XDP_DROP = 1, TAG_TCX = 2, TAG_CGROUP = 3, TAG_TCX_B = 4 };
+enum { TAG_XDP_PASS = 0, TAG_XDP_DROP = 1, TAG_TCX = 2, TAG_CGROUP = 3, TAG_TCX_B = 4, TAG_NETKIT_PRIMARY = 5, TAG_NETKIT_PEER = 6 };
 
 static __always_inline void bump(__u32 tag)
 {
@@ -78,4 +78,33 @@ int cgroup_egress_count(struct __sk_buff *skb)
 	if (skb->protocol == bpf_htons(ETH_P_IP) && bpf_skb_load_bytes(skb, 9, &proto, 1) == 0 && proto == IPPROTO_UDP)
 		bump(TAG_CGROUP);
 	return 1;
+}
+
+// What a netkit program sees first depends on the kernel's netkit version and mode: an Ethernet
+// header (ether_setup devices) or, without one, the IP header.
+static __always_inline int netkit_is_udp(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	if (is_udp(data, end))
+		return 1;
+	struct iphdr *ip = data;
+	if ((void *)(ip + 1) > end)
+		return 0;
+	return skb->protocol == bpf_htons(ETH_P_IP) && ip->version == 4 && ip->protocol == IPPROTO_UDP;
+}
+
+SEC("netkit/primary")
+int netkit_primary_count(struct __sk_buff *skb)
+{
+	if (netkit_is_udp(skb))
+		bump(TAG_NETKIT_PRIMARY);
+	return -1; /* NETKIT_NEXT */
+}
+
+SEC("netkit/peer")
+int netkit_peer_count(struct __sk_buff *skb)
+{
+	if (netkit_is_udp(skb))
+		bump(TAG_NETKIT_PEER);
+	return -1; /* NETKIT_NEXT */
 }

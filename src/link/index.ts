@@ -29,5 +29,7 @@ export { interfaceIndex } from "./interface.js";
 export { attachXDP, XDPFlags, type XDPOptions } from "./xdp.js";
 export { NetlinkXDPLink } from "./netlink-xdp.js";
 export { attachTCX, type TCXAnchor, type TCXOptions } from "./tcx.js";
+export { attachNetkit, type NetkitOptions } from "./netkit.js";
+export { attachFreplace, type FreplaceOptions } from "./freplace.js";
 export { attachCgroup, type CgroupOptions } from "./cgroup.js";
 export { ProgAttachLink } from "./prog-attach.js";

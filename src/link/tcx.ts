@@ -92,7 +92,16 @@ export function attachTCX(options: TCXOptions): RawLink {
   }
 }
 
-function anchorFlags(anchor: TCXAnchor, what: string): { flags: number; relativeFd: number } {
+/**
+ * The BPF_F_BEFORE / BPF_F_AFTER (| BPF_F_LINK) flags and relative fd of an anchor; netkit
+ * anchors work the same way.
+ *
+ * @example
+ * ```ts
+ * anchorFlags("head", "TCX ingress on \"eth0\""); // { flags: BPF_F_BEFORE, relativeFd: 0 }
+ * ```
+ */
+export function anchorFlags(anchor: TCXAnchor, what: string): { flags: number; relativeFd: number } {
   if (anchor === "head") return { flags: BPF_F_BEFORE, relativeFd: 0 };
   if (anchor === "tail") return { flags: BPF_F_AFTER, relativeFd: 0 };
   if (anchor !== null && typeof anchor === "object" && (anchor.kind === "program" || anchor.kind === "link")) {

@@ -27,7 +27,7 @@ export interface TracingOptions {
    * the program is attached with BPF_RAW_TRACEPOINT_OPEN.
    */
   readonly attachType?: AttachType;
-  /** Returned by `bpf_get_attach_cookie()`: fentry/fexit/fmod_ret/LSM 6.0+, tp_btf 6.10+. */
+  /** Returned by `bpf_get_attach_cookie()`: fentry/fexit/fmod_ret/LSM 5.19+, tp_btf 6.10+. */
   readonly cookie?: bigint;
 }
 
@@ -41,7 +41,7 @@ const allowed = new Map<number, readonly number[]>([
 
 /**
  * Attach a tracing or LSM program to the kernel function, tracepoint or hook it was loaded
- * against (Linux 5.5+). With an attach type this is BPF_LINK_CREATE (6.0+ for trampolines),
+ * against (Linux 5.5+). With an attach type this is BPF_LINK_CREATE (5.19+ for trampolines),
  * falling back to BPF_RAW_TRACEPOINT_OPEN (5.5+) when the kernel refuses it and no cookie is
  * asked for. Tracing links cannot be updated; before 5.13 a trampoline program attaches once
  * (`NotSupportedError` on the second attach: load it again).
@@ -73,11 +73,11 @@ export function attachTracing(options: TracingOptions): RawLink {
   } catch (err) {
     if (!(err instanceof SyscallError) || err.errno !== Errno.EINVAL) throw reattachError(err, what);
     if (cookie !== 0n) {
-      const min = attachType === AttachType.AttachTraceRawTp ? "6.10" : "6.0";
+      const min = attachType === AttachType.AttachTraceRawTp ? "6.10" : "5.19";
       throw new NotSupportedError(`BPF cookie on ${what}`, min, { cause: err });
     }
     // Kernels whose BPF_LINK_CREATE does not make tracing links (it learned them with cookies,
-    // 6.0) attach through BPF_RAW_TRACEPOINT_OPEN.
+    // 5.19) attach through BPF_RAW_TRACEPOINT_OPEN.
     return rawTracepointLink(progFd, what);
   }
 }

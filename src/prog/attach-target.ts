@@ -1,10 +1,13 @@
 /**
- * Attach targets in kernel BTF: the BTF id BPF_PROG_LOAD needs for tracing and LSM programs.
+ * Attach targets in kernel BTF, or in a loaded program's BTF: the BTF id BPF_PROG_LOAD needs for
+ * tracing, LSM and extension programs.
  *
  * @module
  */
-import { Kind, loadKernelSpec, type Spec } from "../btf/index.js";
-import { NotSupportedError } from "../errors.js";
+import { Kind, loadKernelSpec, loadSpecFromBuffer, type Spec } from "../btf/index.js";
+import { ArgumentError, NotSupportedError } from "../errors.js";
+import { btfBytesById } from "../syscall/index.js";
+import { readProgramInfo } from "./info.js";
 import { AttachType, ProgramType } from "./types.js";
 
 /**
@@ -71,5 +74,25 @@ export function resolveAttachTarget(
   const name = rule.prefix + attachTo;
   const id = types.typeIDsByName(name).find((candidate) => types.kindOf(candidate) === rule.kind);
   if (id === undefined) throw new NotSupportedError(`${rule.what} ${attachTo} (no ${name} in kernel BTF)`);
+  return id;
+}
+
+/**
+ * The BTF id of function `name` in the BTF of the loaded program `targetFd`: the target of an
+ * extension (freplace, Linux 5.6+) or of fentry/fexit on a BPF program (5.5+). Throws
+ * `ArgumentError` when the program was loaded without BTF or has no such function.
+ *
+ * @example
+ * ```ts
+ * resolveProgramTarget(xdpProgram.fd, "answer"); // e.g. 3
+ * ```
+ */
+export function resolveProgramTarget(targetFd: number, name: string): number {
+  const { btfId, name: progName } = readProgramInfo(targetFd);
+  const what = `function ${name} of program ${progName || `fd ${targetFd}`}`;
+  if (btfId === 0) throw new ArgumentError(`${what}: the target program was loaded without BTF`);
+  const types = loadSpecFromBuffer(btfBytesById(btfId));
+  const id = types.typeIDsByName(name).find((candidate) => types.kindOf(candidate) === Kind.Func);
+  if (id === undefined) throw new ArgumentError(`${what}: no such function in the program's BTF`);
   return id;
 }

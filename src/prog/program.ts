@@ -6,7 +6,7 @@
 import { rmSync } from "node:fs";
 import { ArgumentError } from "../errors.js";
 import { addressOf, closeRaw, FD, objPin } from "../syscall/index.js";
-import { resolveAttachTarget } from "./attach-target.js";
+import { resolveAttachTarget, resolveProgramTarget } from "./attach-target.js";
 import { readProgramInfo, type ProgramInfo } from "./info.js";
 import { encodeInstructions } from "./instructions.js";
 import { linuxVersionCode } from "./kernel-version.js";
@@ -233,10 +233,18 @@ export function newProgram(spec: ProgramSpec, options: ProgramOptions = {}): Pro
   const kernelTypes = options?.kernelTypes;
   const source =
     spec.btf && !(spec.instructions instanceof Uint8Array)
-      ? applyCORE(spec.instructions, spec.btf, typeof kernelTypes === "function" ? kernelTypes() : kernelTypes)
+      ? applyCORE(spec.instructions, spec.btf, kernelTypes)
       : spec.instructions;
   const insns = encodeInstructions(source, what);
-  const attachBtfId = resolveAttachTarget(type, attachType, spec.attachTo, kernelTypes);
+  const attachTarget = spec.attachTarget;
+  if (attachTarget !== undefined && (attachTarget === null || typeof attachTarget.fd !== "number")) {
+    throw new ArgumentError(`${what}: attachTarget must be a loaded program`);
+  }
+  if (attachTarget !== undefined && !spec.attachTo) throw new ArgumentError(`${what}: attachTarget needs attachTo (a function name)`);
+  const attachBtfId =
+    attachTarget === undefined
+      ? resolveAttachTarget(type, attachType, spec.attachTo, kernelTypes)
+      : resolveProgramTarget(attachTarget.fd, spec.attachTo!);
   const btf = spec.btf ? programBTFAttrs(spec.btf, options?.btf) : undefined;
   const fdArray = options?.fdArray?.length ? new Int32Array(options.fdArray) : undefined;
   let loaded: { fd: number; log: string };
@@ -251,6 +259,8 @@ export function newProgram(spec: ProgramSpec, options: ProgramOptions = {}): Pro
       expectedAttachType: attachType,
       progFlags: flags,
       attachBtfId,
+      // attach_prog_fd shares this field: the program whose BTF attachBtfId is an id of.
+      ...(attachTarget === undefined ? {} : { attachBtfObjFd: attachTarget.fd }),
       kernVersion: kernelVersion === 0 && type === ProgramType.Kprobe ? linuxVersionCode() : kernelVersion,
       ...(fdArray ? { fdArray: addressOf(fdArray) } : {}),
       ...(btf

@@ -56,6 +56,12 @@ export interface ProgramSpec {
    */
   readonly attachTo?: string;
   /**
+   * A loaded program whose BTF holds `attachTo`: the program an extension (`ProgramType.Extension`,
+   * freplace, Linux 5.6+) replaces a global function of, or a BPF program fentry/fexit traces
+   * (5.5+). The target must have been loaded with BTF.
+   */
+  readonly attachTarget?: { readonly fd: number } | undefined;
+  /**
    * The object's BTF with func_info, line_info and CO-RE relocations (offsets in 8-byte slots),
    * as `loadCollectionSpec` fills it in.
    */

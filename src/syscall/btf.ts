@@ -57,3 +57,24 @@ export function btfGetFdByName(name: string): number | undefined {
     closeRaw(fd);
   }
 }
+
+/**
+ * The raw bytes of the loaded BTF object `id` (BPF_BTF_GET_FD_BY_ID, then
+ * BPF_OBJ_GET_INFO_BY_FD twice: once for the size, once into a buffer of that size; 5.0+).
+ */
+export function btfBytesById(id: number): Uint8Array {
+  const fd = objGetFdById(BpfCmd.BTF_GET_FD_BY_ID, id);
+  try {
+    const info = new Uint8Array(new ArrayBuffer(BtfInfo.size));
+    objGetInfoByFd(fd, info);
+    const size = BtfInfo.get(new DataView(info.buffer), "btfSize");
+    const bytes = new Uint8Array(new ArrayBuffer(size));
+    BtfInfo.write(new DataView(info.buffer), { btf: addressOf(bytes), btfSize: bytes.byteLength });
+    objGetInfoByFd(fd, info);
+    // The kernel copies at most btfSize bytes and reports the full size back.
+    const written = BtfInfo.get(new DataView(info.buffer), "btfSize");
+    return written < size ? bytes.subarray(0, written) : bytes;
+  } finally {
+    closeRaw(fd);
+  }
+}

@@ -13,7 +13,7 @@ export { addressOf, externalView } from "./libc.js";
 export { mapCreate, mapFreeze } from "./map.js";
 export { objGet, objGetFdById, objGetInfoByFd, objPin } from "./obj.js";
 export * from "./prog.js";
-export { btfGetFdByName, btfLoad } from "./btf.js";
+export { btfBytesById, btfGetFdByName, btfLoad } from "./btf.js";
 export { getRlimit, RLIM_INFINITY, RLIMIT_MEMLOCK, setRlimit, type Rlimit } from "./rlimit.js";
 export * from "./link.js";
 export { netlinkSetXDP } from "./netlink.js";

@@ -1,7 +1,8 @@
 // Feature checks for integration tests that skip on kernels lacking a feature. Each answers with
 // the skip reason (naming the feature and its minimum kernel) or undefined when the feature is
 // there; they probe the kernel (a feature probe, or the kernel's own BTF), never its version string.
-import { readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { Kind, loadKernelModuleSpec, loadKernelSpec, type Spec } from "../../src/btf/index.js";
 import * as asm from "../../src/asm/index.js";
 import type { CollectionProgramSpec, CollectionSpec } from "../../src/index.js";
@@ -140,4 +141,69 @@ export function programMissing(spec: CollectionSpec, name: string): string | und
     }
   }
   return undefined;
+}
+
+/** `reason` unless programs of `type` may call bpf_get_attach_cookie (5.15 for kprobes and tracepoints). */
+export function unlessAttachCookie(type: number, reason: string): string | undefined {
+  return unless(() => haveProgramHelper(type, asm.FnGetAttachCookie), reason);
+}
+
+/** `reason` unless `enum bpf_link_type` has `value` (e.g. BPF_LINK_TYPE_PERF_EVENT, 5.15). */
+export function unlessLinkType(value: string, reason: string): string | undefined {
+  return unlessKernelEnumValue("bpf_link_type", value, reason);
+}
+
+/** Why netkit devices cannot be made here (kernel without netkit, 6.7+), or undefined. */
+export function netkitMissing(): string | undefined {
+  const linkType = unlessLinkType("BPF_LINK_TYPE_NETKIT", "netkit links need Linux 6.7 (no BPF_LINK_TYPE_NETKIT in kernel BTF)");
+  if (linkType) return linkType;
+  spawnSync("modprobe", ["netkit"], { stdio: "ignore" });
+  const name = `lkprobe${process.pid % 100000}`;
+  const r = spawnSync("ip", ["link", "add", name, "type", "netkit"], { encoding: "utf8" });
+  if (r.status !== 0) return `netkit: CONFIG_NETKIT missing (ip link add type netkit: ${(r.stderr ?? "").trim()})`;
+  spawnSync("ip", ["link", "del", name], { stdio: "ignore" });
+  return undefined;
+}
+
+/** Mount securityfs where it is not (bare VM guests) so /sys/kernel/security/lsm can be read. */
+function activeLSMs(): string[] | undefined {
+  const path = "/sys/kernel/security/lsm";
+  if (!existsSync(path)) spawnSync("mount", ["-t", "securityfs", "securityfs", "/sys/kernel/security"], { stdio: "ignore" });
+  try {
+    return readFileSync(path, "utf8").trim().split(",");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why BPF LSM programs cannot take effect here, or undefined: they need CONFIG_BPF_LSM (5.7+) and
+ * `bpf` among the active LSMs (CONFIG_LSM or the `lsm=` boot parameter).
+ */
+export function bpfLSMMissing(): string | undefined {
+  const active = activeLSMs();
+  if (active === undefined) return "BPF LSM: no securityfs to read the active LSMs from";
+  if (!active.includes("bpf")) return `BPF LSM (5.7+): "bpf" is not an active LSM (${active.join(",")}); boot with lsm=…,bpf`;
+  return undefined;
+}
+
+/**
+ * `reason` unless `struct`/`union` `outer` of the kernel has, at any depth of its nested structs
+ * and unions, a member `name` whose type has a member `member`: a UAPI field such as
+ * `union bpf_attr`'s `link_create.tracing.cookie`, stable where kernel-internal structs move.
+ */
+export function unlessKernelNestedMember(outer: string, name: string, member: string, reason: string): string | undefined {
+  type Aggregate = { members?: { name: string; type: unknown }[] };
+  const seen = new Set<unknown>();
+  const find = (t: Aggregate): boolean => {
+    if (seen.has(t) || !Array.isArray(t.members)) return false;
+    seen.add(t);
+    return t.members.some((m) => {
+      const inner = m.type as Aggregate;
+      if (m.name === name && inner.members?.some((x) => x.name === member)) return true;
+      return find(inner);
+    });
+  };
+  const roots = loadKernelSpec().anyTypesByName(outer) as unknown as Aggregate[];
+  return roots.some(find) ? undefined : reason;
 }

@@ -8,7 +8,6 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { arch } from "node:process";
 import { tracefsRoot } from "../../src/link/tracefs.js";
-import { linuxVersionCode } from "../../src/prog/kernel-version.js";
 import { loadAndAssign, loadCollectionSpecFromBuffer, type Collection } from "../../src/index.js";
 
 export const traceObject = new URL("../../bpf/link_trace.o", import.meta.url).pathname;
@@ -136,16 +135,6 @@ export function createVethPair(label: string): VethPair {
 /** A perl program sending `count` one-byte UDP datagrams to `address` port 9. */
 export function udpSender(address: string, count: number): string {
   return `use Socket; socket(S, PF_INET, SOCK_DGRAM, 0) or die; for (1..${count}) { send(S, "x", 0, pack_sockaddr_in(9, inet_aton("${address}"))) or die }`;
-}
-
-/** Whether the running kernel is at least `major.minor`. */
-export function kernelAtLeast(major: number, minor: number): boolean {
-  return linuxVersionCode() >= (major << 16) + (minor << 8);
-}
-
-/** Why a feature needing Linux `major.minor` skips here, or undefined when the kernel has it. */
-export function needsKernel(feature: string, major: number, minor: number): string | undefined {
-  return kernelAtLeast(major, minor) ? undefined : `${feature}: needs Linux ${major}.${minor}`;
 }
 
 /** Why veth pairs cannot be made here (no CONFIG_VETH), or undefined when they can. */

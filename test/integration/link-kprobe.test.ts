@@ -4,11 +4,12 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArgumentError, ClosedError, NotSupportedError } from "../../src/errors.js";
-import type { Collection } from "../../src/index.js";
+import { ProgramType, type Collection } from "../../src/index.js";
 import { kprobe, kprobeMulti, kretprobe, LinkType, loadPinnedLink, TraceEventNotFoundError } from "../../src/link/index.js";
 import { mountTempBpffs } from "../helpers/bpffs.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
-import { GETPGID_FN, kprobesMissing, lastCookie, loadTrace, needsKernel, Tag, traceCount, triggerGetpgid } from "./link-fixtures.js";
+import { GETPGID_FN, kprobesMissing, lastCookie, loadTrace, Tag, traceCount, triggerGetpgid } from "./link-fixtures.js";
+import { unlessAttachCookie, unlessLinkType } from "../helpers/kernel.js";
 
 expectNoFdLeaks();
 
@@ -34,8 +35,8 @@ function kprobeMultiMissing(): string | undefined {
   }
 }
 const noMulti = kprobeMultiMissing();
-const noCookie = noKprobes ?? needsKernel("bpf_get_attach_cookie in kprobe programs", 5, 15);
-const noPerfLink = noKprobes ?? needsKernel("perf event links (BPF_LINK_TYPE_PERF_EVENT)", 5, 15);
+const noCookie = noKprobes ?? unlessAttachCookie(ProgramType.Kprobe, "bpf_get_attach_cookie in kprobe programs needs Linux 5.15");
+const noPerfLink = noKprobes ?? unlessLinkType("BPF_LINK_TYPE_PERF_EVENT", "perf event links (BPF_LINK_TYPE_PERF_EVENT) need Linux 5.15");
 const why = (reason: string | undefined): string => (reason ? ` (skipped: ${reason})` : "");
 
 describe.skipIf(noKprobes !== undefined)(`kprobe / kretprobe${noKprobes ? ` (skipped: ${noKprobes})` : ""}`, () => {

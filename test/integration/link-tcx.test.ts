@@ -7,14 +7,15 @@ import { AttachType, type Collection } from "../../src/index.js";
 import { attachTCX, interfaceIndex, InterfaceNotFoundError, LinkType, loadPinnedLink } from "../../src/link/index.js";
 import { mountTempBpffs } from "../helpers/bpffs.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
-import { createVethPair, needsKernel, vethMissing, loadNet, netCount, type VethPair } from "./link-fixtures.js";
+import { createVethPair, vethMissing, loadNet, netCount, type VethPair } from "./link-fixtures.js";
+import { unlessLinkType } from "../helpers/kernel.js";
 
 expectNoFdLeaks();
 
 const A = 2;
 const B = 4;
 
-const noTCX = needsKernel("TCX", 6, 6);
+const noTCX = unlessLinkType("BPF_LINK_TYPE_TCX", "TCX needs Linux 6.6");
 const skip = noTCX ?? vethMissing();
 const why = (reason: string | undefined): string => (reason ? ` (skipped: ${reason})` : "");
 

@@ -2,11 +2,12 @@
 // read back from the map, cookies, close detaching, pinning, and the typed errors of bad input.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArgumentError, ClosedError } from "../../src/errors.js";
-import type { Collection } from "../../src/index.js";
+import { ProgramType, type Collection } from "../../src/index.js";
 import { LinkType, loadPinnedLink, rawTracepoint, TraceEventNotFoundError, tracepoint } from "../../src/link/index.js";
 import { mountTempBpffs } from "../helpers/bpffs.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
-import { GETPGID_NR, lastCookie, loadTrace, needsKernel, Tag, traceCount, triggerGetpgid } from "./link-fixtures.js";
+import { GETPGID_NR, lastCookie, loadTrace, Tag, traceCount, triggerGetpgid } from "./link-fixtures.js";
+import { unlessAttachCookie, unlessKernelMember, unlessLinkType } from "../helpers/kernel.js";
 
 expectNoFdLeaks();
 
@@ -16,9 +17,9 @@ beforeAll(() => {
 });
 afterAll(() => coll?.close());
 
-const noPerfLink = needsKernel("perf event links (BPF_LINK_TYPE_PERF_EVENT)", 5, 15);
-const noTpCookie = needsKernel("bpf_get_attach_cookie in tracepoint programs", 5, 15);
-const noRawCookie = needsKernel("bpf_get_attach_cookie in raw tracepoint programs", 6, 10);
+const noPerfLink = unlessLinkType("BPF_LINK_TYPE_PERF_EVENT", "perf event links (BPF_LINK_TYPE_PERF_EVENT) need Linux 5.15");
+const noTpCookie = unlessAttachCookie(ProgramType.TracePoint, "bpf_get_attach_cookie in tracepoint programs needs Linux 5.15");
+const noRawCookie = unlessKernelMember("bpf_raw_tp_link", "cookie", "bpf_get_attach_cookie in raw tracepoint programs needs Linux 6.10");
 const why = (reason: string | undefined): string => (reason ? ` (skipped: ${reason})` : "");
 
 describe("tracepoint", () => {

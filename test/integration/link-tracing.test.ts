@@ -8,12 +8,12 @@ import { attachTracing, LinkType, loadPinnedLink } from "../../src/link/index.js
 import { SyscallError } from "../../src/syscall/index.js";
 import { mountTempBpffs } from "../helpers/bpffs.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
+import { unlessKernelMember, unlessKernelNestedMember } from "../helpers/kernel.js";
 import {
   GETPGID_FN,
   GETPGID_NR,
   lastCookie,
   loadTrace,
-  needsKernel,
   Tag,
   traceCount,
   traceObject,
@@ -39,8 +39,8 @@ function trampolinesRefused(): string | undefined {
   }
 }
 const noTrampolines = trampolinesRefused();
-const noBtfCookie = needsKernel("bpf_get_attach_cookie in tp_btf programs", 6, 10);
-const noFentryCookie = needsKernel("bpf_get_attach_cookie in fentry programs", 6, 0);
+const noBtfCookie = unlessKernelMember("bpf_raw_tp_link", "cookie", "bpf_get_attach_cookie in tp_btf programs needs Linux 6.10");
+const noFentryCookie = unlessKernelNestedMember("bpf_attr", "tracing", "cookie", "bpf_get_attach_cookie in fentry programs needs Linux 5.19");
 const why = (reason: string | undefined): string => (reason ? ` (skipped: ${reason})` : "");
 
 describe("tp_btf", () => {

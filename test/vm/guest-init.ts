@@ -101,6 +101,7 @@ mount -t sysfs sys $R/sys
 mount -t bpf bpf $R/sys/fs/bpf || say "bpffs mount failed"
 mount -t tracefs tracefs $R/sys/kernel/tracing || say "tracefs mount failed"
 mount -t debugfs debugfs $R/sys/kernel/debug || say "debugfs mount failed"
+mount -t securityfs securityfs $R/sys/kernel/security || say "securityfs mount failed"
 mount -t cgroup2 cgroup2 $R/sys/fs/cgroup || say "cgroup2 mount failed"
 mount -t tmpfs tmp $R/tmp
 mount -t tmpfs run $R/run

@@ -30,6 +30,8 @@ export interface BootConfig {
   readonly scratchDir: string;
   /** Directory for console.log, stdout, stderr, status and qemu.log. */
   readonly logDir: string;
+  /** More kernel parameters (e.g. `lsm=…,bpf`). */
+  readonly kernelArgs?: readonly string[];
   /** Kill the guest when the command has not started after this long. */
   readonly bootTimeoutMs: number;
   /** Kill the guest when it is still running after this long. */
@@ -76,6 +78,7 @@ function cmdline(cfg: BootConfig): string {
     // microvm has no HPET or PM timer: TSC calibration against the PIT can hang under TCG.
     args.push(`tsc_early_khz=${cfg.tscKhz}`, "tsc=reliable");
   }
+  args.push(...(cfg.kernelArgs ?? []));
   return args.join(" ");
 }
 

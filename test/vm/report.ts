@@ -78,3 +78,30 @@ export function formatTable(rows: readonly Row[]): string {
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ");
   return [line(head), widths.map((w) => "-".repeat(w)).join("-|-"), ...body.map(line)].join("\n");
 }
+
+/**
+ * The machine-readable summary `--summary` writes and `.ci/summarize.mjs` adds to the host's
+ * counts: every kernel's counts and whether it passed. A kernel without a report (crashed, timed
+ * out) counts as one failed test, so CI never reads it as green.
+ *
+ * @example
+ * summaryOf(rows); // { kernels: [{ kernel: "6.1", passed: 250, failed: 0, skipped: 12, ok: true }], passed: 250, failed: 0, skipped: 12, ok: true }
+ */
+export function summaryOf(rows: readonly Row[]): {
+  kernels: { kernel: string; release: string; passed: number; failed: number; skipped: number; ok: boolean }[];
+  passed: number;
+  failed: number;
+  skipped: number;
+  ok: boolean;
+} {
+  const kernels = rows.map((r) => ({
+    kernel: r.kernel,
+    release: r.release,
+    passed: r.counts?.passed ?? 0,
+    failed: r.ok ? (r.counts?.failed ?? 0) : Math.max(r.counts?.failed ?? 0, 1),
+    skipped: r.counts?.skipped ?? 0,
+    ok: r.ok,
+  }));
+  const sum = (k: "passed" | "failed" | "skipped"): number => kernels.reduce((n, x) => n + x[k], 0);
+  return { kernels, passed: sum("passed"), failed: sum("failed"), skipped: sum("skipped"), ok: rows.length > 0 && rows.every((r) => r.ok) };
+}

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Accel } from "./accel.js";
 import type { UnpackedKernel } from "./fetch-kernel.js";
@@ -35,6 +35,8 @@ export interface RunSettings {
   readonly memMiB: number;
   readonly bootTimeoutMs: number;
   readonly timeoutMs: number;
+  /** A shell command to run in the guest instead of vitest (`--command`); its exit status decides. */
+  readonly command?: string | undefined;
   /** Where the guest's output goes (a prefixing writer when kernels run side by side). */
   readonly write: (chunk: Buffer | string) => void;
 }
@@ -44,7 +46,7 @@ function vitestCommand(s: RunSettings, kernel: UnpackedKernel, report: string): 
   const nodeDir = dirname(process.execPath);
   return {
     cwd: s.projectDir,
-    argv: [
+    argv: s.command !== undefined ? ["/bin/sh", "-c", s.command] : [
       process.execPath,
       "node_modules/vitest/vitest.mjs",
       "run",
@@ -71,6 +73,23 @@ function vitestCommand(s: RunSettings, kernel: UnpackedKernel, report: string): 
     copies: kernel.config === undefined ? [] : [{ from: kernel.config, to: `/boot/config-${kernel.release}` }],
     binds: [{ from: kernel.modulesDir, to: `/lib/modules/${kernel.release}` }],
   };
+}
+
+/**
+ * Kernel parameters the tests need: `lsm=<CONFIG_LSM>,bpf` where the kernel's default LSM list
+ * lacks `bpf` (Debian 5.10), so BPF LSM programs take effect; nothing when it has it already.
+ *
+ * @example
+ * lsmArgs("/boot/config-5.10.0-32-amd64"); // ["lsm=lockdown,yama,…,tomoyo,bpf"]
+ */
+export function lsmArgs(config: string | undefined): string[] {
+  if (config === undefined) return [];
+  const text = readFileSync(config, "utf8");
+  if (!/^CONFIG_BPF_LSM=y$/mu.test(text)) return [];
+  const list = /^CONFIG_LSM="([^"]*)"$/mu.exec(text)?.[1];
+  if (list === undefined) return [];
+  const lsms = list.split(",").filter((x) => x !== "");
+  return lsms.includes("bpf") ? [] : [`lsm=${[...lsms, "bpf"].join(",")}`];
 }
 
 /**
@@ -120,6 +139,7 @@ export async function runKernel(label: string, kernel: UnpackedKernel, s: RunSet
       tscKhz: s.tscKhz,
       cpus: s.cpus,
       memMiB: s.memMiB,
+      kernelArgs: lsmArgs(kernel.config),
       scratchDir: s.scratchDir,
       logDir,
       bootTimeoutMs: s.bootTimeoutMs,
@@ -133,7 +153,7 @@ export async function runKernel(label: string, kernel: UnpackedKernel, s: RunSet
     }
   } while (result.bootSeconds === undefined && attempts < 2);
   const counts = readCounts(report);
-  const ok = result.exitCode === 0 && counts !== undefined && counts.success && counts.failed === 0;
+  const ok = result.exitCode === 0 && (s.command !== undefined || (counts !== undefined && counts.success && counts.failed === 0));
   return {
     row: {
       kernel: label,

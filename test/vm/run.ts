@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +17,7 @@ import { ensureHostTools } from "./host-tools.js";
 import { warmModuleCache } from "./module-cache.js";
 import { selectKernels, type KernelChoice } from "./matrix.js";
 import { killGuests } from "./qemu.js";
-import { formatTable, type Row } from "./report.js";
+import { formatTable, summaryOf, type Row } from "./report.js";
 import { runKernel, type KernelOutcome, type RunSettings } from "./run-kernel.js";
 
 const USAGE = `usage: tsx test/vm/run.ts [options] [test-file filter ...]
@@ -30,6 +30,8 @@ const USAGE = `usage: tsx test/vm/run.ts [options] [test-file filter ...]
   --cpus <n>          vCPUs per guest (default 2)
   --mem <MiB>         memory per guest (default 2048)
   --refresh           refresh the package lists even when recent
+  --command <sh>      run this shell command in each guest (project dir, CI=true) instead of the tests
+  --summary <file>    also write the results as JSON (kernels, passed/failed/skipped, ok) for CI
 env: EBPF_VM_CACHE (default ~/.cache/ebpf-vm), EBPF_VM_ACCEL=kvm|tcg to override detection`;
 
 const PROJECT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
@@ -78,6 +80,8 @@ async function main(): Promise<number> {
       cpus: { type: "string" },
       mem: { type: "string" },
       refresh: { type: "boolean" },
+      command: { type: "string" },
+      summary: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -97,8 +101,8 @@ async function main(): Promise<number> {
     for (const k of choices) console.log(`${k.label.padEnd(5)} ${k.suite.padEnd(9)} ${resolvePackages(apt, k).join(" ")}`);
     return 0;
   }
-  const testFiles = integrationFiles(positionals);
-  if (testFiles.length === 0) throw new Error(`no test file under test/integration matches ${positionals.join(" ")}`);
+  const testFiles = values.command === undefined ? integrationFiles(positionals) : [];
+  if (testFiles.length === 0 && values.command === undefined) throw new Error(`no test file under test/integration matches ${positionals.join(" ")}`);
   const installed = ensureHostTools();
   if (installed.length > 0) console.log(`[vm] installed ${installed.join(", ")}`);
   const { accel, why } = chooseAccel();
@@ -119,13 +123,16 @@ async function main(): Promise<number> {
   // Per run, in the scratch dir: runs side by side must not rewrite each other's cache.
   const warmStart = performance.now();
   const cachePath = join(scratchDir, "vitest-modules");
-  const moduleCache = warmModuleCache(PROJECT, testFiles, cachePath) ? cachePath : undefined;
-  console.log(
-    `[vm] vitest module cache ${moduleCache ? "warmed" : "could not be warmed"} in ${((performance.now() - warmStart) / 1000).toFixed(1)}s`,
-  );
+  const moduleCache = values.command === undefined && warmModuleCache(PROJECT, testFiles, cachePath) ? cachePath : undefined;
+  if (values.command === undefined) {
+    console.log(
+      `[vm] vitest module cache ${moduleCache ? "warmed" : "could not be warmed"} in ${((performance.now() - warmStart) / 1000).toFixed(1)}s`,
+    );
+  }
   const base: Omit<RunSettings, "write"> = {
     projectDir: PROJECT,
     testFiles,
+    command: values.command,
     moduleCache,
     scratchDir,
     accel,
@@ -159,6 +166,7 @@ async function main(): Promise<number> {
   }
   const rows: Row[] = outcomes.map((o) => o.row);
   console.log(`\n${formatTable(rows)}`);
+  if (values.summary !== undefined) writeFileSync(values.summary, `${JSON.stringify(summaryOf(rows), null, 2)}\n`);
   console.log(`[vm] ${testFiles.length} test file(s), ${rows.length} kernel(s), ${((performance.now() - total) / 1000).toFixed(1)}s in all`);
   if (values.keep || rows.some((r) => !r.ok)) console.log(`[vm] scratch directory kept: ${scratchDir}`);
   else rmSync(scratchDir, { recursive: true, force: true });
