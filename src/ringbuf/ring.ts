@@ -7,17 +7,28 @@
  *   so a record that wraps past the end is still contiguous in our view;
  * - each record is an 8-byte header (`u32 len` with BUSY bit 31 and DISCARD bit 30, `u32 pg_off`)
  *   followed by `len` bytes, the whole padded to 8;
- * - the producer publishes with a release-store of `producer_pos` and of the header's `len`; the
- *   consumer must acquire-load them before reading a sample, and release-store `consumer_pos` after
- *   it is done, so the kernel does not reuse the space while the sample is read.
+ * - the producer reserves a record (header written BUSY) before it release-stores `producer_pos`,
+ *   and commits it later by exchanging the header's `len` (a full barrier after the sample's
+ *   bytes); so `producer_pos` alone does not say a record is complete: the consumer must see the
+ *   header's BUSY bit clear with acquire ordering before reading the sample, and release-store
+ *   `consumer_pos` after it is done, so the kernel does not reuse the space while it is read.
  *
  * In JavaScript, `Atomics.load` / `Atomics.store` are sequentially consistent, which is at least
  * acquire / release: V8 emits `ldar`/`stlr` on arm64 and keeps program order on x86-64, and its
  * compiler does not move plain typed-array accesses across them. They work on the non-shared
- * ArrayBuffer over the mapping. Positions are 64-bit; we load the low 32 bits (differences between
- * positions are smaller than the data size, at most 2 GiB) and store `consumer_pos` as 32 bits while
- * its high half is unchanged — the kernel's 64-bit load then sees either the old or the new value —
- * and as one 64-bit `Atomics.store` when the high half changes.
+ * ArrayBuffer over the mapping, but V8 does not inline them: each is a builtin call costing as much
+ * as handling a whole small record. On x86-64 (and x86) an acquire load is a plain load — loads are
+ * never reordered with later loads, which is why the kernel's `smp_load_acquire` there is a plain
+ * load and a compiler barrier — and V8 keeps typed-array loads in program order, never merging
+ * two loads of a header it reads once. So {@link RingbufRing.drain} reads headers with plain loads
+ * there and with `Atomics.load` elsewhere. It publishes `consumer_pos` when it catches up with the
+ * producer, every quarter of the ring and at the end, rather than per record: the producer only
+ * sees the space freed a little later.
+ *
+ * Positions are 64-bit; we load the low 32 bits (differences between positions are smaller than
+ * the data size, at most 1 GiB) and store `consumer_pos` as 32 bits while its high half is
+ * unchanged — the kernel's 64-bit load then sees either the old or the new value — and as one
+ * 64-bit `Atomics.store` when the high half changes.
  *
  * @module
  */
@@ -39,6 +50,29 @@ const EMPTY = -1;
 /** `next()` found a record still being written (reserved, not committed). */
 const BUSY_RECORD = -2;
 
+/** Whether a plain load is an acquire load on this CPU (see the module comment). */
+const PLAIN_LOADS_ACQUIRE = process.arch === "x64" || process.arch === "ia32";
+
+/**
+ * A consumer of {@link RingbufRing.drain}: the sample is `data[offset, offset + length)`.
+ *
+ * @example
+ * ```ts
+ * const fn: DrainFn = (data, offset, length) => console.log(data[offset], length);
+ * ```
+ */
+export type DrainFn = (data: Uint8Array, offset: number, length: number) => void;
+
+/**
+ * A consumer of {@link RingbufRing.drain} taking a view of the sample.
+ *
+ * @example
+ * ```ts
+ * const fn: DrainViewFn = (sample) => console.log(sample.byteLength);
+ * ```
+ */
+export type DrainViewFn = (sample: Uint8Array) => void;
+
 /**
  * The mapped ring and the consumer position. Not safe to use after `close()`; its owner guards.
  *
@@ -46,8 +80,7 @@ const BUSY_RECORD = -2;
  * ```ts
  * import { RingbufRing } from "./ring.js";
  * const ring = new RingbufRing(fd, 1 << 16);
- * const at = ring.next();
- * if (at >= 0) { use(ring.data.subarray(at, at + ring.length)); ring.advance(); }
+ * const n = ring.drain(Infinity, (data, offset, length) => use(data.subarray(offset, offset + length)));
  * ring.close();
  * ```
  */
@@ -56,6 +89,8 @@ export class RingbufRing {
   readonly data: Uint8Array;
   /** Length of the sample `next()` last found. */
   length = 0;
+  /** Set to make a running `drain()` return after the current record. */
+  stopped = false;
   readonly #consumer: Mmap;
   readonly #producer: Mmap;
   readonly #prod32: Int32Array;
@@ -73,7 +108,7 @@ export class RingbufRing {
   /** The consumer position the producer last saw. */
   #publishedLo: number;
   #publishedHi: number;
-  /** Bytes a batch consumer may hold back before publishing. */
+  /** Bytes `drain()` may consume before publishing its position. */
   readonly #publishEvery: number;
 
   constructor(
@@ -100,13 +135,102 @@ export class RingbufRing {
     this.#consHi = Atomics.load(this.#cons32, HI) >>> 0;
     this.#publishedLo = this.#consLo;
     this.#publishedHi = this.#consHi;
-    this.#publishEvery = Math.max(1, size >>> 2);
+    this.#publishEvery = size >>> 2;
     this.#prodLo = this.#consLo;
   }
 
   /** Bytes written by the producer and not yet consumed (including headers and discarded records). */
   available(): number {
     return (Atomics.load(this.#prod32, LO) - this.#consLo) >>> 0;
+  }
+
+  /**
+   * Hand every committed sample to `fn` in order, skipping discarded records, until the ring is
+   * empty, the next record is still being written, `max` samples were handed out or `stopped` is
+   * set. Returns the number of samples handed out; one whose `fn` throws counts as consumed and
+   * the error propagates. The consumer position is published before returning.
+   */
+  drain(max: number, fn: DrainFn): number {
+    const data = this.data;
+    const hdr32 = this.#hdr32;
+    const hdrBase = this.#hdrBase;
+    const mask = this.#mask;
+    const every = this.#publishEvery;
+    // Positions as int32 in the loop: no heap numbers. It syncs them at least every quarter ring.
+    let pos = this.#consLo | 0;
+    let prod = this.#prodLo | 0;
+    let mark = pos;
+    let n = 0;
+    try {
+      while (n < max && !this.stopped) {
+        if (pos === prod) {
+          prod = this.#catchUp(pos);
+          mark = pos;
+          if (pos === prod) break;
+        }
+        const at = hdrBase + ((pos & mask) >> 2);
+        const len = PLAIN_LOADS_ACQUIRE ? hdr32[at]! : Atomics.load(hdr32, at);
+        if ((len & BUSY) !== 0) break;
+        const sampleLen = len & ~DISCARD;
+        // Moved before the call: a sample whose consumer throws counts as consumed.
+        const offset = (pos & mask) + HEADER_SIZE;
+        pos = (pos + ((sampleLen + HEADER_SIZE + 7) & ~7)) | 0;
+        if ((len & DISCARD) === 0) {
+          n++;
+          fn(data, offset, sampleLen);
+        }
+        if (((pos - mark) | 0) >= every) {
+          this.#sync(pos);
+          mark = pos;
+        }
+      }
+    } finally {
+      this.#sync(pos);
+    }
+    return n;
+  }
+
+  /**
+   * {@link drain} handing out a fresh view of each sample (about half the cost of `subarray`).
+   * The loop is a copy: one function calling both kinds of consumer would be optimized for one.
+   */
+  drainViews(max: number, fn: DrainViewFn): number {
+    const buffer = this.data.buffer;
+    const base = this.data.byteOffset;
+    const hdr32 = this.#hdr32;
+    const hdrBase = this.#hdrBase;
+    const mask = this.#mask;
+    const every = this.#publishEvery;
+    let pos = this.#consLo | 0;
+    let prod = this.#prodLo | 0;
+    let mark = pos;
+    let n = 0;
+    try {
+      while (n < max && !this.stopped) {
+        if (pos === prod) {
+          prod = this.#catchUp(pos);
+          mark = pos;
+          if (pos === prod) break;
+        }
+        const at = hdrBase + ((pos & mask) >> 2);
+        const len = PLAIN_LOADS_ACQUIRE ? hdr32[at]! : Atomics.load(hdr32, at);
+        if ((len & BUSY) !== 0) break;
+        const sampleLen = len & ~DISCARD;
+        const offset = (pos & mask) + HEADER_SIZE;
+        pos = (pos + ((sampleLen + HEADER_SIZE + 7) & ~7)) | 0;
+        if ((len & DISCARD) === 0) {
+          n++;
+          fn(new Uint8Array(buffer, base + offset, sampleLen));
+        }
+        if (((pos - mark) | 0) >= every) {
+          this.#sync(pos);
+          mark = pos;
+        }
+      }
+    } finally {
+      this.#sync(pos);
+    }
+    return n;
   }
 
   /**
@@ -137,20 +261,13 @@ export class RingbufRing {
 
   /** Release the record `next()` found to the producer. */
   advance(): void {
-    this.#move();
+    const lo = (this.#consLo + this.#step) >>> 0;
+    if (lo < this.#consLo) this.#consHi = (this.#consHi + 1) >>> 0;
+    this.#consLo = lo;
     this.publish();
   }
 
-  /**
-   * Move past the record `next()` found without telling the producer yet: batch consumers publish
-   * once per batch (and every quarter of the ring), which saves an atomic store per record.
-   */
-  advanceLazily(): void {
-    this.#move();
-    if (((this.#consLo - this.#publishedLo) >>> 0) >= this.#publishEvery) this.publish();
-  }
-
-  /** Tell the producer how far the consumer is (a release store of consumer_pos). */
+  /** Tell the producer how far the consumer is (a release store of consumer_pos), if it moved. */
   publish(): void {
     const lo = this.#consLo;
     if (lo === this.#publishedLo && this.#consHi === this.#publishedHi) return;
@@ -164,10 +281,24 @@ export class RingbufRing {
     this.#publishedHi = this.#consHi;
   }
 
-  #move(): void {
-    const lo = (this.#consLo + this.#step) >>> 0;
+  /**
+   * Record and publish `drain()`'s position. It moved by at most a quarter ring and a record since
+   * the last sync, far less than 4 GiB, so the low word wrapped at most once.
+   */
+  #sync(pos: number): void {
+    const lo = pos >>> 0;
     if (lo < this.#consLo) this.#consHi = (this.#consHi + 1) >>> 0;
     this.#consLo = lo;
+    this.publish();
+  }
+
+  /** `drain()` caught up with the producer at `pos`: publish, then see how far it is now. */
+  #catchUp(pos: number): number {
+    this.#sync(pos);
+    // Acquire: the headers up to the new position were written before the producer published it.
+    const prod = Atomics.load(this.#prod32, LO);
+    this.#prodLo = prod >>> 0;
+    return prod;
   }
 
   /** Unmap. Idempotent. */

@@ -141,6 +141,71 @@ describe("perf event reader", () => {
     expect(seqs).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it("consumeRaw hands out samples wrapping a one-page ring in order, intact", () => {
+    using reader = newReader(map, 1);
+    // 112-byte records: records straddle the end of the 4096-byte ring; 20 of them fit.
+    using prog = loadEmitProgram({ mapFd: map.raw, kind: "perf", count: 20, size: 100 });
+    for (let round = 0; round < 50; round++) {
+      runProgram(prog);
+      const seqs: number[] = [];
+      const take = (data: Uint8Array, offset: number, length: number, cpu: number) => {
+        expect(cpu).toBeLessThan(CPUS);
+        expect(data.subarray(offset, offset + length)).toEqual(expectedSample(seqs.length, 100));
+        seqs.push(data[offset]!);
+      };
+      // In pieces of 6 on odd rounds: `max` stops mid-ring and the next call resumes there.
+      if (round % 2 === 0) expect(reader.consumeRaw(take)).toEqual({ samples: 20, lostSamples: 0 });
+      else while (reader.consumeRaw(take, 6).samples > 0);
+      expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    }
+  });
+
+  it("consumeRaw sums loss records and hands the space back", () => {
+    using reader = newReader(map, PAGE);
+    using prog = loadEmitProgram({ mapFd: map.raw, kind: "perf", count: 100, size: 100 });
+    // Both runs must write to the same CPU's ring: the loss record goes to the ring that lost.
+    const affinity = pinMainThread();
+    try {
+      runProgram(prog, 10); // 1000 records of 112 bytes into 4096
+      const seqs: number[] = [];
+      const first = reader.consumeRaw((data, offset) => seqs.push(data[offset]!));
+      expect(first.samples).toBe(seqs.length);
+      expect(seqs.length).toBeGreaterThan(0);
+      expect(seqs).toEqual(seqs.map((_, i) => i % 100));
+      // The kernel writes the loss record once there is room again.
+      runProgram(prog);
+      const second = reader.consumeRaw(() => {});
+      expect(second.samples).toBeGreaterThan(0);
+      expect(first.lostSamples + second.lostSamples).toBe(1000 - first.samples);
+    } finally {
+      affinity.restore();
+    }
+  });
+
+  it("consumeRaw counts a throwing callback's sample as read; close inside it stops it", () => {
+    using reader = newReader(map, PAGE * 2);
+    using prog = loadEmitProgram({ mapFd: map.raw, kind: "perf", count: 10, size: 64 });
+    runProgram(prog);
+    expect(() =>
+      reader.consumeRaw((data, offset) => {
+        if (data[offset] === 3) throw new Error("stop");
+      }),
+    ).toThrow("stop");
+    const seqs: number[] = [];
+    expect(reader.consumeRaw((data, offset) => seqs.push(data[offset]!), 2)).toEqual({ samples: 2, lostSamples: 0 });
+    expect(seqs).toEqual([4, 5]);
+    const closing = newReader(map, PAGE * 2);
+    runProgram(prog);
+    let calls = 0;
+    expect(
+      closing.consumeRaw(() => {
+        calls++;
+        closing.close();
+      }),
+    ).toEqual({ samples: 1, lostSamples: 0 });
+    expect(calls).toBe(1);
+  });
+
   it("pause removes the events from the map and resume puts them back", async () => {
     using reader = newReader(map, PAGE);
     using prog = loadEmitProgram({ mapFd: map.raw, kind: "perf", count: 3, size: 8 });
@@ -171,7 +236,7 @@ describe("perf event reader", () => {
     using reader = newReader(map, PAGE, { wakeupEvents: 2 });
     using prog = loadEmitProgram({ mapFd: map.raw, kind: "perf", count: 2, size: 16 });
     setTimeout(() => runProgram(prog), 30);
-    const rec = await reader.read({ timeout: 5000 });
+    const rec = await reader.read({ timeout: 20_000 });
     expect(rec.sample).toEqual(expectedSample(0, 16));
   });
 
@@ -209,7 +274,7 @@ describe("perf event reader", () => {
     expect(() => newReader(own, PAGE)).toThrow(ClosedError);
   });
 
-  it("keeps a 10 ms timer firing on time while a read waits 2 s for nothing", async () => {
+  it("keeps a 10 ms timer firing while a read waits 2 s for nothing", async () => {
     using reader = newReader(map, PAGE);
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
@@ -218,7 +283,9 @@ describe("perf event reader", () => {
     } finally {
       clearInterval(timer);
     }
-    expect(ticks).toBeGreaterThanOrEqual(150);
+    // A wait that blocked the event loop would let the timer fire once at most; 200 is ideal.
+    // The margin absorbs scheduling on a loaded host and in emulated (TCG) guests.
+    expect(ticks).toBeGreaterThanOrEqual(40);
   });
 
   it("lets 50 readers wait at once and wakes each with its own sample", async () => {
@@ -226,7 +293,7 @@ describe("perf event reader", () => {
     const readers = maps.map((m) => newReader(m, PAGE));
     const progs = maps.map((m) => loadEmitProgram({ mapFd: m.raw, kind: "perf", count: 1, size: 8 }));
     try {
-      const pending = readers.map((r) => r.read({ timeout: 5000 }));
+      const pending = readers.map((r) => r.read({ timeout: 20_000 }));
       await new Promise((r) => setTimeout(r, 20));
       for (const p of [...progs].reverse()) runProgram(p);
       for (const rec of await Promise.all(pending)) expect(rec.sample).toEqual(expectedSample(0, 8));
