@@ -78,7 +78,7 @@ async function runTopic(topic: Topic, runs: number, quick: boolean, samples: Sam
   const problems: string[] = [];
   let started: CProgram | undefined;
   try {
-    started = await CProgram.start(topic.name, buildC(benchDir, topic.name), topic.cArgs(quick));
+    if (topic.cArgs) started = await CProgram.start(topic.name, buildC(benchDir, topic.name), topic.cArgs(quick));
   } catch (e) {
     problems.push(`${topic.name}: C side: ${(e as Error).message}`);
   }
@@ -105,7 +105,7 @@ async function runTopic(topic: Topic, runs: number, quick: boolean, samples: Sam
   const runOurs = (figure: string) => {
     if (suite === undefined) return;
     try {
-      for (const f of suite.run(figure)) record(samples, f.name, "ebpf", f.value);
+      for (const f of suite.run(figure)) record(samples, f.name, f.variant ?? "ebpf", f.value);
     } catch (e) {
       problems.push(`${topic.name}: ebpf side: ${(e as Error).stack ?? e}`);
       suite.close();

@@ -10,17 +10,17 @@ import type { Suite, Unit } from "./ts/suite.js";
 
 /**
  * A figure's target: our cost at most `ratio` times the `against` variant of the C side
- * (`c-raw`: raw syscall(__NR_bpf) with a prebuilt attribute; `libbpf`: libbpf's API).
+ * (`c-raw`: raw syscall(__NR_bpf) with a prebuilt attribute; `libbpf`: libbpf's API) or of our own
+ * raw byte API (`ebpf-raw`, for TypeScript-only topics), or — `absolute` — at most `max` in the
+ * figure's unit.
  *
  * @example
  * ```ts
  * const t: Target = { against: "c-raw", ratio: 1.3 };
+ * const decode: Target = { against: "absolute", max: 150 };
  * ```
  */
-export interface Target {
-  against: "c-raw" | "libbpf";
-  ratio: number;
-}
+export type Target = { against: "c-raw" | "libbpf" | "ebpf-raw"; ratio: number } | { against: "absolute"; max: number };
 
 /**
  * One topic of the bench.
@@ -35,8 +35,8 @@ export interface Topic {
   name: string;
   /** Repetitions when `--runs` is not given. */
   defaultRuns: number;
-  /** Arguments of the C program. */
-  cArgs(quick: boolean): string[];
+  /** Arguments of the C program; absent for TypeScript-only topics (no `bench/c/<name>.c`). */
+  cArgs?(quick: boolean): string[];
   /** Make our suite (creates its kernel objects, warms up). */
   suite(quick: boolean): Promise<Suite>;
   /** Figures in print order, with unit and target. */
@@ -159,6 +159,45 @@ export const topics: Topic[] = [
       { name: "perf.burst_view", unit: "entries/s", target: burstTarget },
       { name: "perf.burst_cpu", unit: "entries/s", target: burstTarget },
       { name: "perf.live", unit: "entries/s", target: liveTarget },
+    ],
+  },
+  {
+    // Attach + detach per link kind (ns), and what fentry / kprobe add to a getpgid call; three
+    // repetitions: detaching waits for RCU grace periods, tens of ms for some kinds.
+    name: "links",
+    defaultRuns: 3,
+    cArgs(quick) {
+      return ["--attaches", quick ? "3" : "10", "--calls", quick ? "200000" : "1000000", "--obj", `${bpfDir}bench_links.o`];
+    },
+    async suite(quick) {
+      const { linksSuite } = await import("./ts/links.js");
+      return linksSuite({ attaches: quick ? 3 : 10, calls: quick ? 200_000 : 1_000_000, obj: `${bpfDir}bench_links.o` });
+    },
+    figures: [
+      ...["tracepoint", "raw_tp", "tp_btf", "kprobe", "fentry", "uprobe", "xdp", "tcx", "cgroup"].map((kind) => ({
+        name: `links.attach.${kind}`,
+        unit: "ns/op" as const,
+        target: { against: "libbpf" as const, ratio: 1.2 },
+      })),
+      ...["none", "fentry_added", "kprobe_added"].map((what) => ({
+        name: `links.getpgid.${what}`,
+        unit: "ns/op" as const,
+        target: { against: "libbpf" as const, ratio: 1.1 },
+      })),
+    ],
+  },
+  {
+    // TypeScript only: codecs against our raw byte API, and decode cost per ring buffer record.
+    name: "typed",
+    defaultRuns: 5,
+    async suite(quick) {
+      const { typedSuite } = await import("./ts/typed.js");
+      const events = eventParams(quick, "bench_ringbuf.o", 1 << 20, 1 << 14);
+      return typedSuite({ entries: quick ? 1 << 12 : 1 << 16, passes: 4, events: { ...events, chunk: 1 << 16 }, codecObj: `${bpfDir}codec_types.o` });
+    },
+    figures: [
+      { name: "typed.map_lookup", unit: "ns/op", target: { against: "ebpf-raw", ratio: 1.2 } },
+      { name: "typed.ringbuf_decode", unit: "ns/op", target: { against: "absolute", max: 150 } },
     ],
   },
 ];

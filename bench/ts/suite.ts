@@ -20,6 +20,8 @@ export interface Figure {
   name: string;
   value: number;
   unit: Unit;
+  /** `ebpf-raw`: our raw byte API measured as the baseline of a TypeScript-only figure. */
+  variant?: "ebpf-raw";
 }
 
 /**

@@ -67,3 +67,4 @@ export {
   loadKernelSpec,
 } from "./kernel.js";
 export * from "./core/index.js";
+export { codecFor, CodecError, type Codec, type CodecOptions } from "./codec/index.js";

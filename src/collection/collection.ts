@@ -11,6 +11,7 @@ import { btfGetFdByName, closeRaw } from "../syscall/index.js";
 import { loadBTF, type LoadedBTF } from "../prog/object-btf.js";
 import { ArgumentError, EbpfError, LoadError } from "../errors.js";
 import { newMap, type BpfMap } from "../map/index.js";
+import { setMapTypes } from "../map/typed.js";
 import { MapType } from "../map/types.js";
 import { possibleCPUs } from "../internal/possible-cpus.js";
 import { newProgram, type Program, type ProgramOptions } from "../prog/index.js";
@@ -165,7 +166,11 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
       if (p.instructions instanceof Uint8Array) throw new LoadError(`program ${name}: raw instruction bytes cannot be relocated`);
       const modules = new ModuleBTFSlots();
       try {
-        const instructions = resolveReferences(name, p.instructions, { ...targets, moduleSlot: (m) => modules.slot(m) });
+        const instructions = resolveReferences(name, p.instructions, {
+          ...targets,
+          moduleSlot: (m) => modules.slot(m),
+          moduleFd: (m) => modules.fd(m),
+        });
         const prog = newProgram(
           { ...p, instructions },
           { ...options.programs, kernelTypes: targets.kernelTypes, btf, fdArray: modules.fdArray() },
@@ -245,10 +250,13 @@ function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: Loaded
   const value = m.value ? btf?.typeIDs.get(m.value) ?? 0 : 0;
   const useBTF = btf !== undefined && !withoutBTF.has(m.type) && (key !== 0 || value !== 0);
   try {
-    return newMap(mapSpec, {
+    const map = newMap(mapSpec, {
       ...(options.maps?.pinPath ? { pinPath: options.maps.pinPath } : {}),
       ...(useBTF ? { btf: { fd: btf.fd, keyTypeId: key, valueTypeId: value } } : {}),
     });
+    // Kept for map.typed(), whether or not the kernel was given them.
+    setMapTypes(map, m.key, m.value);
+    return map;
   } catch (err) {
     if (err instanceof EbpfError) throw new LoadError(`map ${m.name}: ${err.message}`, { cause: err });
     throw err;
@@ -256,7 +264,7 @@ function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: Loaded
 
 }
 
-/** Module BTF fds one program's kfunc calls refer to, by `fd_array` slot (from 1). */
+/** Module BTF fds one program's kfunc calls (by `fd_array` slot, from 1) and typed ksyms refer to. */
 class ModuleBTFSlots {
   readonly #fds: number[] = [];
   readonly #slots = new Map<string, number>();
@@ -271,6 +279,11 @@ class ModuleBTFSlots {
       this.#slots.set(module, slot);
     }
     return slot;
+  }
+
+  /** The module's BTF fd (open until `close`), for a typed ksym's lddw. */
+  fd(module: string): number {
+    return this.#fds[this.slot(module) - 1]!;
   }
 
   fdArray(): number[] | undefined {

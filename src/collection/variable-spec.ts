@@ -4,9 +4,11 @@
  *
  * @module
  */
-import type { Type } from "../btf/index.js";
+import { endianness } from "node:os";
+import type { CodecOptions, Type } from "../btf/index.js";
 import { ArgumentError } from "../errors.js";
 import { isSignedInt, writeScalar } from "./scalar.js";
+import { encodeVariable, variableCodec } from "./variable.js";
 
 /**
  * One global variable in a data section. Reads and writes go to the section map's initial
@@ -64,6 +66,44 @@ export class VariableSpec {
     }
     const view = new DataView(this.section.buffer, this.section.byteOffset + this.offset, this.size);
     writeScalar(view, value, isSignedInt(this.type), this.name, this.littleEndian);
+  }
+
+  /**
+   * The initial value decoded by the codec of the variable's BTF type (see `Codec` in
+   * `ebpf/btf`).
+   *
+   * @throws {MissingTypeError} when the object has no BTF for the variable.
+   * @example
+   * ```ts
+   * spec.variables.cfg_name.getValue<string>(); // "default"
+   * ```
+   */
+  getValue<T = unknown>(options?: CodecOptions): T {
+    this.#sameOrder();
+    return variableCodec<T>(this.name, this.type, this.size, options).decode(this.section, this.offset);
+  }
+
+  /**
+   * Set the initial value from a plain value, encoded by the codec of the variable's BTF type.
+   *
+   * @throws {MissingTypeError} when the object has no BTF for the variable.
+   * @throws {CodecError} for a value that does not fit the type.
+   * @example
+   * ```ts
+   * spec.variables.cfg_limits.setValue({ max: 10, min: 1 });
+   * ```
+   */
+  setValue<T = unknown>(value: T, options?: CodecOptions): void {
+    this.#sameOrder();
+    // Encoded aside first, so a value that fails half-way leaves the section as it was.
+    this.section.set(encodeVariable(this.name, variableCodec<T>(this.name, this.type, this.size, options), value), this.offset);
+  }
+
+  // Codecs read and write in the host's byte order, which is the kernel's.
+  #sameOrder(): void {
+    if (this.littleEndian !== (endianness() === "LE")) {
+      throw new ArgumentError(`variable ${this.name}: the object's byte order is not the host's; typed values need a native object`);
+    }
   }
 
 }

@@ -4,10 +4,11 @@
  *
  * @module
  */
-import type { Type } from "../btf/index.js";
+import { codecFor, CodecError, type Codec, type CodecOptions, type Type } from "../btf/index.js";
 import { ArgumentError } from "../errors.js";
 import type { BpfMap } from "../map/index.js";
 import { MapFlags } from "../map/types.js";
+import { MissingTypeError } from "../map/typed.js";
 import { LITTLE_ENDIAN } from "../syscall/layout.js";
 import { Mmap, pageSize, PROT_READ, PROT_WRITE } from "../syscall/mmap.js";
 import { isSignedInt, writeScalar } from "./scalar.js";
@@ -64,6 +65,45 @@ export class Variable {
     whole.set(bytes, this.offset);
     this.map.update(0, whole);
   }
+
+  /**
+   * The current value decoded by the codec of the variable's BTF type (see `Codec` in
+   * `ebpf/btf`: numbers, bigints, strings for `char` arrays, objects for structs).
+   *
+   * @throws {MissingTypeError} when the object has no BTF for the variable.
+   * @example
+   * ```ts
+   * const cfg = coll.variables.config.getValue<{ verbose: boolean; port: number }>();
+   * ```
+   */
+  getValue<T = unknown>(options?: CodecOptions): T {
+    const codec = this.#codec<T>(options);
+    if (this.memory) {
+      this.memory.check();
+      return codec.decode(new Uint8Array(this.memory.buffer), this.offset);
+    }
+    return codec.decode(this.map.lookup(0)!, this.offset);
+  }
+
+  /**
+   * Encode `value` with the codec of the variable's BTF type and write it (every member must be
+   * given; see `Codec` in `ebpf/btf`).
+   *
+   * @throws {MissingTypeError} when the object has no BTF for the variable.
+   * @throws {CodecError} for a value that does not fit the type.
+   * @example
+   * ```ts
+   * coll.variables.counters.setValue({ packets: 0n, bytes: 0n });
+   * ```
+   */
+  setValue<T = unknown>(value: T, options?: CodecOptions): void {
+    if (this.readonly) throw new ArgumentError(`variable ${this.name} is read-only (.rodata is frozen after load)`);
+    this.set(encodeVariable(this.name, this.#codec<T>(options), value));
+  }
+
+  #codec<T>(options: CodecOptions | undefined): Codec<T> {
+    return variableCodec<T>(this.name, this.type, this.size, options);
+  }
 }
 
 /**
@@ -102,4 +142,35 @@ export function loadedVariables(
     throw err;
   }
   return { variables, mappings };
+}
+
+/**
+ * The codec of a variable's type, checked against its size.
+ *
+ * @example
+ * ```ts
+ * const codec = variableCodec("counter", spec.variables.counter.type, 8, undefined);
+ * ```
+ */
+export function variableCodec<T>(name: string, type: Type | undefined, size: number, options: CodecOptions | undefined): Codec<T> {
+  if (type === undefined) throw new MissingTypeError(`variable ${name} has no BTF type (the object was built without -g)`);
+  const codec = codecFor<T>(type, options);
+  if (codec.size !== size) throw new ArgumentError(`variable ${name}: its BTF type is ${codec.size} bytes, the variable ${size}`);
+  return codec;
+}
+
+/**
+ * `value` encoded by `codec`, with errors labelled by the variable's name.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeVariable("origin", codec, { x: 1, y: 2 });
+ * ```
+ */
+export function encodeVariable<T>(name: string, codec: Codec<T>, value: T): Uint8Array {
+  try {
+    return codec.encode(value);
+  } catch (err) {
+    throw err instanceof CodecError ? err.labelled(`variable ${name}`) : err;
+  }
 }

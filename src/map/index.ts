@@ -12,6 +12,7 @@ export { loadPinnedMap, newMap, newMapFromFD } from "./create.js";
 export { IterationAbortedError, KeyExistError, KeyNotExistError } from "./errors.js";
 export type { MapInfo } from "./info.js";
 export { BpfMap, type MapProperties } from "./map.js";
+export { MissingTypeError, TypedMap, typesOfMap, type TypedMapOptions } from "./typed.js";
 export { PinType, type MapBTF, type MapOptions, type MapSpec } from "./spec.js";
 export {
   LookupLock,

@@ -25,6 +25,7 @@ import { readMapInfo, type MapInfo } from "./info.js";
 import { iterateEntries, iterateKeys } from "./iterate.js";
 import { isFdValued, isKeyless, isPerCPU, isQueueOrStack } from "./kinds.js";
 import { mapTypeName, MapType } from "./types.js";
+import { typedMap, type TypedMap, type TypedMapOptions } from "./typed.js";
 
 const ELEM = MapElemAttr.size; // 32
 const OFF_FD = MapElemAttr.offsets.mapFd;
@@ -509,6 +510,23 @@ export class BpfMap {
    */
   [Symbol.iterator](): IterableIterator<[Uint8Array, Uint8Array]> {
     return iterateEntries(this);
+  }
+
+  /**
+   * This map with plain JavaScript keys and values, encoded and decoded by codecs of its BTF
+   * key / value types (see `Codec` in `ebpf/btf`). Maps made by `newCollection` carry their
+   * object's BTF; for others, or to override it, pass codecs or types. For per-CPU maps `V` is
+   * an array with one value per possible CPU.
+   *
+   * @throws {MissingTypeError} naming the map when it has no key or value type.
+   * @example
+   * ```ts
+   * const events = coll.maps.counts.typed<{ pid: number; comm: string }, bigint>();
+   * events.update({ pid: 1, comm: "init" }, 1n);
+   * ```
+   */
+  typed<K = unknown, V = unknown>(options?: TypedMapOptions<K, V>): TypedMap<K, V> {
+    return typedMap<K, V>(this, options);
   }
 
   /**

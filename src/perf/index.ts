@@ -15,3 +15,5 @@ export { newReader, Reader, type ConsumeFn, type ConsumeRawFn, type ReaderOption
 export { newRecord, type Record } from "./record.js";
 export type { EventMapSource } from "../ringbuf/source.js";
 export type { ReadOptions } from "../ringbuf/wait.js";
+export { TypedReader, typedReader, type TypedRecord } from "./typed.js";
+export type { SampleType } from "../ringbuf/typed.js";

@@ -18,7 +18,10 @@ import { FD } from "../syscall/fd.js";
 import { addressOf } from "../syscall/libc.js";
 import { pageSize } from "../syscall/mmap.js";
 import { newRecord, type Record } from "./record.js";
-import { EMPTY, LOST, PerfRing, SAMPLE } from "./ring.js";
+import { EMPTY, PerfRing, SAMPLE } from "./ring.js";
+import type { CodecOptions, Spec as BTFSpec } from "../btf/index.js";
+import { typedReader, type TypedReader } from "./typed.js";
+import type { SampleType } from "../ringbuf/typed.js";
 
 /** `BPF_MAP_TYPE_PERF_EVENT_ARRAY`. */
 const MAP_TYPE_PERF_EVENT_ARRAY = 4;
@@ -190,7 +193,8 @@ export class Reader {
    * Hand every sample buffered now to `fn`, without waiting or copying (a sample that wraps around
    * its ring's end is copied once into a scratch buffer). Views are valid only during the call.
    * Loss reports are not passed to `fn`; their counts are summed into the return value's
-   * `lostSamples`. Returns the number of samples consumed.
+   * `lostSamples`. Returns the number of samples consumed; if `fn` throws, its sample counts as
+   * consumed and the error propagates. Each ring's `data_tail` is stored once, after its samples.
    *
    * @example
    * ```ts
@@ -198,8 +202,7 @@ export class Reader {
    * ```
    */
   consume(fn: ConsumeFn, max = Infinity): { samples: number; lostSamples: number } {
-    // A fresh view per sample: about half the cost of `subarray`.
-    return this.consumeRaw((data, offset, length, cpu) => fn(new Uint8Array(data.buffer, data.byteOffset + offset, length), cpu), max);
+    return this.#drain(max, undefined, fn);
   }
 
   /**
@@ -214,33 +217,21 @@ export class Reader {
    * ```
    */
   consumeRaw(fn: ConsumeRawFn, max = Infinity): { samples: number; lostSamples: number } {
+    return this.#drain(max, fn, undefined);
+  }
+
+  #drain(max: number, raw: ConsumeRawFn | undefined, view: ConsumeFn | undefined): { samples: number; lostSamples: number } {
     this.#check();
     let samples = 0;
     let lostSamples = 0;
-    let held: PerfRing | undefined;
     this.#consuming++;
     try {
       for (const ring of this.#rings) {
-        const cpu = ring.cpu;
-        while (samples < max) {
-          const kind = ring.next();
-          if (kind === SAMPLE) {
-            held = ring;
-            fn(ring.view, ring.offset, ring.length, cpu);
-            held = undefined;
-            ring.advance();
-            samples++;
-            if (this.#closed) return { samples, lostSamples };
-          } else if (kind === LOST) {
-            lostSamples += ring.lost;
-            ring.advance();
-          } else {
-            break;
-          }
-        }
+        if (samples >= max || this.#closed) break;
+        samples += raw !== undefined ? ring.drain(max - samples, raw) : ring.drainViews(max - samples, view!);
+        lostSamples += ring.drainLost;
       }
     } finally {
-      held?.advance();
       this.#leaveConsume();
     }
     return { samples, lostSamples };
@@ -313,6 +304,20 @@ export class Reader {
     }
   }
 
+  /**
+   * A view of this reader that decodes samples as `type` (a codec, a BTF type, or a type name
+   * looked up in `types`); see `TypedReader`.
+   *
+   * @example
+   * ```ts
+   * const events = reader.typed<{ pid: number }>("event", spec.types);
+   * events.consume((e, cpu) => console.log(cpu, e.pid));
+   * ```
+   */
+  typed<T = unknown>(type: SampleType<T>, types?: BTFSpec, options?: CodecOptions): TypedReader<T> {
+    return typedReader(this, type, types, options);
+  }
+
   /** Whether `close()` has been called. */
   get closed(): boolean {
     return this.#closed;
@@ -330,6 +335,8 @@ export class Reader {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // A consume callback closing its reader stops the drain after its sample.
+    for (const ring of this.#rings) ring.stopped = true;
     this.#ready.close();
     if (this.#consuming > 0) this.#releasePending = true;
     else this.#release();

@@ -14,3 +14,4 @@ export { checkRingbufSize, newReader, Reader, type ConsumeFn, type ConsumeRawFn 
 export { newRecord, type Record } from "./record.js";
 export type { EventMapSource } from "./source.js";
 export type { ReadOptions } from "./wait.js";
+export { sampleCodec, TypedReader, typedReader, type SampleType } from "./typed.js";

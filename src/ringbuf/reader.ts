@@ -11,6 +11,8 @@ import { fillSample, newRecord, type Record } from "./record.js";
 import { RingbufRing } from "./ring.js";
 import { describeEventMap, type EventMapSource } from "./source.js";
 import { Readiness, type ReadOptions } from "./wait.js";
+import type { CodecOptions, Spec as BTFSpec } from "../btf/index.js";
+import { typedReader, type SampleType, type TypedReader } from "./typed.js";
 
 const RESOLVED = Promise.resolve();
 
@@ -203,10 +205,7 @@ export class Reader {
    * ```
    */
   consume(fn: ConsumeFn, max = Infinity): number {
-    const buffer = this.#ring.data.buffer;
-    const base = this.#ring.data.byteOffset;
-    // A fresh view over the mapping: about half the cost of `subarray`.
-    return this.consumeRaw((_data, offset, length) => fn(new Uint8Array(buffer, base + offset, length)), max);
+    return this.#drain(max, undefined, fn);
   }
 
   /**
@@ -220,32 +219,17 @@ export class Reader {
    * ```
    */
   consumeRaw(fn: ConsumeRawFn, max = Infinity): number {
+    return this.#drain(max, fn, undefined);
+  }
+
+  #drain(max: number, raw: ConsumeRawFn | undefined, view: ConsumeFn | undefined): number {
     this.#check();
-    const ring = this.#ring;
-    const data = ring.data;
-    let n = 0;
-    let held = false;
     this.#consuming++;
     try {
-      while (n < max) {
-        const at = ring.next();
-        if (at < 0) break;
-        held = true;
-        fn(data, at, ring.length);
-        held = false;
-        ring.advanceLazily();
-        n++;
-        if (this.#closed) break;
-      }
+      return raw !== undefined ? this.#ring.drain(max, raw) : this.#ring.drainViews(max, view!);
     } finally {
-      if (held) {
-        ring.advanceLazily();
-        n++;
-      }
-      ring.publish();
       this.#leaveConsume();
     }
-    return n;
   }
 
   /**
@@ -286,6 +270,20 @@ export class Reader {
     }
   }
 
+  /**
+   * A view of this reader that decodes samples as `type` (a codec, a BTF type, or a type name
+   * looked up in `types`); see `TypedReader`.
+   *
+   * @example
+   * ```ts
+   * const events = reader.typed<{ pid: number; comm: string }>("event", spec.types);
+   * const e = await events.read();
+   * ```
+   */
+  typed<T = unknown>(type: SampleType<T>, types?: BTFSpec, options?: CodecOptions): TypedReader<T> {
+    return typedReader(this, type, types, options);
+  }
+
   /** Whether `close()` has been called. */
   get closed(): boolean {
     return this.#closed;
@@ -303,6 +301,8 @@ export class Reader {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // A consume callback closing its reader stops the drain after its record.
+    this.#ring.stopped = true;
     this.#ready.close();
     if (this.#consuming > 0) this.#unmapPending = true;
     else this.#release();
