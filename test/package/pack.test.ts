@@ -57,4 +57,16 @@ describe("npm pack", () => {
     const out = execFileSync("node", ["check.mjs"], { cwd: app, encoding: "utf8" });
     expect(out.trim()).toBe("ok");
   }, 240_000);
+
+  it("installs the ebpf command: npx ebpf --help, and the bin runs by its shebang", () => {
+    // The project the previous case installed the tarball into.
+    const app = join(work, "app");
+    const help = execFileSync("npx", ["ebpf", "--help"], { cwd: app, encoding: "utf8" });
+    expect(help).toMatch(/^Usage: ebpf <command> \[options\]\n/u);
+    const inspect = execFileSync(join(app, "node_modules/.bin/ebpf"), ["inspect", "--json", join(root, "bpf/loader_globals.o")], {
+      cwd: app,
+      encoding: "utf8",
+    });
+    expect((JSON.parse(inspect) as { programs: { name: string }[] }).programs.map((p) => p.name)).toEqual(["compute"]);
+  }, 60_000);
 });
