@@ -7,52 +7,15 @@
 //               (1064 bytes, more than the 512-byte BPF stack could hold);
 //   rb:         bpf_ringbuf_reserve / bpf_ringbuf_submit (296 bytes).
 // Every event starts with the same header; only the size of the host buffer differs.
-#include <linux/bpf.h>
-#include <linux/ptrace.h>
-#include <bpf/bpf_helpers.h>
+#include "getaddrinfo.h"
 
-// The object is built for the machine running `make` (pt_regs differ per architecture).
-#if !defined(__TARGET_ARCH_x86) && !defined(__TARGET_ARCH_arm64)
-#define __TARGET_ARCH_x86
-#endif
-#include <bpf/bpf_tracing.h>
-
-#define COMM_LEN 16
-#define HOST_SMALL 128
 #define HOST_RINGBUF 256
-#define HOST_LARGE 1024
 
 char LICENSE[] SEC("license") = "GPL";
-
-// Common header of every event: 40 bytes.
-#define EVENT_HEADER                                                                               \
-	__u32 pid;                                                                                 \
-	__u32 tid;                                                                                 \
-	__s32 ret;                                                                                 \
-	/* bytes bpf_probe_read_user_str copied, the NUL included */                              \
-	__u32 host_len;                                                                            \
-	__u64 latency_ns;                                                                          \
-	char comm[COMM_LEN];
-
-struct event_small {
-	EVENT_HEADER
-	char host[HOST_SMALL];
-};
-
-struct event_large {
-	EVENT_HEADER
-	char host[HOST_LARGE];
-};
 
 struct event_ringbuf {
 	EVENT_HEADER
 	char host[HOST_RINGBUF];
-};
-
-// What the entry probe saw, by thread.
-struct call {
-	__u64 host;
-	__u64 start_ns;
 };
 
 struct {

@@ -67,4 +67,4 @@ export {
   loadKernelSpec,
 } from "./kernel.js";
 export * from "./core/index.js";
-export { codecFor, CodecError, type Codec, type CodecOptions } from "./codec/index.js";
+export { codecFor, CodecError, isKernelOwned, type Codec, type CodecOptions } from "./codec/index.js";

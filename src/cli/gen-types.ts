@@ -4,27 +4,10 @@
  *
  * @module
  */
-import { IntEncoding, Kind, type Member, type Type } from "../btf/index.js";
+import { IntEncoding, isKernelOwned, Kind, type Member, type Type } from "../btf/index.js";
 
 /** Bound on nesting, so a cycle in malformed BTF cannot recurse forever. */
 const MAX_DEPTH = 32;
-
-/**
- * Structs the kernel owns, which codecs leave out of values: the list `codecFor` documents and
- * skips (src/btf/codec/compile.ts), so a member of one of these types gets no property here either.
- */
-const KERNEL_OWNED: ReadonlySet<string> = new Set([
-  "bpf_spin_lock",
-  "bpf_res_spin_lock",
-  "bpf_timer",
-  "bpf_wq",
-  "bpf_task_work",
-  "bpf_list_head",
-  "bpf_list_node",
-  "bpf_rb_root",
-  "bpf_rb_node",
-  "bpf_refcount",
-]);
 
 /** A named declaration to emit: an interface for a record, a type and a const for an enum. */
 interface Declaration {
@@ -172,7 +155,7 @@ export class TypeDeclarations {
   #members(members: readonly Member[], depth: number, lines: string[]): void {
     for (const m of members) {
       const u = skipQualifiersAndTypedefs(m.type);
-      if (u.kind === Kind.Struct && KERNEL_OWNED.has(u.name)) continue;
+      if (isKernelOwned(u)) continue;
       if (m.name === "") {
         // Members of an anonymous struct or union are reached directly, as in C.
         if ((u.kind === Kind.Struct || u.kind === Kind.Union) && m.bitfieldSize === 0) this.#members(u.members, depth + 1, lines);

@@ -4,15 +4,13 @@
  *
  * @module
  */
-import { ArgumentError, NotSupportedError } from "../errors.js";
+import { ArgumentError } from "../errors.js";
 import { linuxVersionCode } from "../prog/kernel-version.js";
 import { AttachType, ProgramType } from "../prog/types.js";
-import { Errno, LinkCreateLayouts, linkCreate, SyscallError } from "../syscall/index.js";
-import { InterfaceNotFoundError } from "./errors.js";
-import { interfaceIndex } from "./interface.js";
-import { RawLink } from "./link.js";
+import { createAnchoredLink } from "./anchored.js";
+import type { RawLink } from "./link.js";
 import { checkedProgramFd, type AttachableProgram } from "./program-check.js";
-import { anchorFlags, type TCXAnchor } from "./tcx.js";
+import type { TCXAnchor } from "./tcx.js";
 
 /**
  * Options of {@link attachNetkit}.
@@ -54,26 +52,8 @@ export function attachNetkit(options: NetkitOptions): RawLink {
   const progFd = checkedProgramFd(options?.program, [ProgramType.SchedCLS], what);
   if (options.attach !== "primary" && options.attach !== "peer") throw new ArgumentError(`${what}: attach must be "primary" or "peer"`);
   const attachType = options.attach === "primary" ? AttachType.AttachNetkitPrimary : AttachType.AttachNetkitPeer;
-  const { flags, relativeFd } = anchorFlags(options.anchor ?? "tail", what);
-  const ifindex = interfaceIndex(options.interface);
-  try {
-    const fd = linkCreate(LinkCreateLayouts.tcx, {
-      progFd,
-      targetFd: ifindex,
-      attachType,
-      flags,
-      relativeFd,
-      expectedRevision: options.expectedRevision ?? 0n,
-    });
-    return new RawLink(fd, what);
-  } catch (err) {
-    if (err instanceof SyscallError) {
-      if (err.errno === Errno.ENODEV) throw new InterfaceNotFoundError(options.interface, { cause: err });
-      // Before 6.7 the kernel does not know the attach type.
-      if (err.errno === Errno.EINVAL && !netkitKnown()) throw new NotSupportedError("netkit", "6.7", { cause: err });
-    }
-    throw err;
-  }
+  // Before 6.7 the kernel does not know the attach type.
+  return createAnchoredLink({ ...options, progFd, attachType, what, feature: ["netkit", "6.7"], known: netkitKnown });
 }
 
 /** Whether the running kernel is 6.7 or newer, for telling "no netkit" from other EINVALs. */

@@ -12,6 +12,7 @@ import { Kind, kindName } from "../kind.js";
 import { typeLabel as formatType } from "./label.js";
 import { typeSize } from "../size.js";
 import { IntEncoding, type Member, type Type } from "../types.js";
+import { isKernelOwned } from "./kernel-owned.js";
 import * as rt from "./runtime.js";
 
 /**
@@ -62,24 +63,6 @@ const MAX_DEPTH = 64;
 /** Arrays up to this many elements decode as one array literal; longer ones loop. */
 const UNROLL = 16;
 
-/**
- * Structs whose contents belong to the kernel (locks, timers, graph roots and nodes): a codec
- * leaves them out of decoded objects and writes them as zero, which is what the kernel expects
- * from user space.
- */
-const KERNEL_OWNED = new Set([
-  "bpf_spin_lock",
-  "bpf_res_spin_lock",
-  "bpf_timer",
-  "bpf_wq",
-  "bpf_task_work",
-  "bpf_list_head",
-  "bpf_list_node",
-  "bpf_rb_root",
-  "bpf_rb_node",
-  "bpf_refcount",
-]);
-
 const caches: Record<EnumMode, WeakMap<Type, Unit>> = { name: new WeakMap(), number: new WeakMap() };
 
 /**
@@ -128,11 +111,6 @@ export function compileUnit(t: Type, mode: EnumMode, depth: number): Unit {
   return unit;
 }
 
-/** Whether `t` is a struct the kernel owns (see KERNEL_OWNED). */
-function kernelOwned(t: Type): boolean {
-  const u = resolve(t);
-  return u.kind === Kind.Struct && KERNEL_OWNED.has(u.name);
-}
 
 /** Whether an array of `elem` is text: its element is `char` (by name or the CHAR encoding). */
 function isChar(elem: Type): boolean {
@@ -254,7 +232,7 @@ class Gen {
   /** Decoded properties of `members` (anonymous struct/union members flattened). */
   decMembers(members: readonly Member[], base: number, out: string[]): void {
     for (const m of members) {
-      if (kernelOwned(m.type)) continue;
+      if (isKernelOwned(m.type)) continue;
       const bit = base + m.bitOffset;
       if (m.name === "") {
         const u = resolve(m.type);
@@ -282,7 +260,7 @@ class Gen {
     if (union) body += `let ${any} = false;\n`;
     const names: string[] = [];
     for (const m of members) {
-      if (kernelOwned(m.type)) continue;
+      if (isKernelOwned(m.type)) continue;
       const bit = base + m.bitOffset;
       let stmt: string;
       let present: string;
@@ -530,7 +508,7 @@ function isEmptyArray(t: Type): boolean {
 function leafNames(members: readonly Member[]): string[] {
   const out: string[] = [];
   for (const m of members) {
-    if (kernelOwned(m.type)) continue;
+    if (isKernelOwned(m.type)) continue;
     if (m.name !== "") {
       out.push(m.name);
       continue;

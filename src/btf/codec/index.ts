@@ -11,3 +11,4 @@
  */
 export { codecFor, type Codec, type CodecOptions } from "./codec.js";
 export { CodecError } from "./errors.js";
+export { isKernelOwned } from "./kernel-owned.js";
