@@ -1,12 +1,13 @@
 // examples/spinlock-counter.ts run end to end as a child process, as a user runs it. Host only:
 // under the VM suite's emulated CPUs each tsx start takes tens of seconds, so the kernel side
 // lives in test/integration/story-spinlock.test.ts.
-import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import type { SpawnSyncReturns } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { describe, expect, it } from "vitest";
 import { loadCollectionSpecFromBuffer } from "../../src/index.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
+import { runExample, startUntil } from "./child.js";
 import { programMissing, why } from "../helpers/kernel.js";
 
 expectNoFdLeaks();
@@ -16,23 +17,21 @@ const root = new URL("../../", import.meta.url).pathname;
 const noSpinLock = existsSync("/sys/kernel/btf/vmlinux")
   ? programMissing(loadCollectionSpecFromBuffer(readFileSync(`${root}bpf/spinlock_counter.o`)), "count_fork")
   : "tp_btf: no kernel BTF (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF)";
-const tsx = `${root}node_modules/.bin/tsx`;
-const example = `${root}examples/spinlock-counter.ts`;
 
-function runExample(args: readonly string[], options: { uid?: number; gid?: number } = {}): SpawnSyncReturns<string> {
-  return spawnSync(tsx, [example, ...args], { cwd: root, encoding: "utf8", timeout: 100_000, ...options });
+function run(args: readonly string[], options: { uid?: number; gid?: number } = {}): SpawnSyncReturns<string> {
+  return runExample("spinlock-counter.ts", args, options);
 }
 
 // Each test starts tsx, which takes seconds on a loaded machine.
 describe("npm run example:spinlock", { timeout: 120_000 }, () => {
   it("prints --help and exits 0", () => {
-    const r = runExample(["--help"]);
+    const r = run(["--help"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: npm run example:spinlock/);
   });
 
   it.skipIf(noSpinLock !== undefined)(`counts its own forks and shows the verifier's refusal${why(noSpinLock)}`, () => {
-    const r = runExample(["--forks", "7"]);
+    const r = run(["--forks", "7"]);
     expect(r.stderr, r.stdout).toBe("");
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
@@ -47,40 +46,19 @@ describe("npm run example:spinlock", { timeout: 120_000 }, () => {
   });
 
   it.skipIf(noSpinLock !== undefined)(`stops watching on SIGINT, closes everything and exits 130${why(noSpinLock)}`, async () => {
-    const child = spawn(tsx, [example, "--forks", "0", "--watch"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    const closed = new Promise<number | null>((ok) => child.on("close", (code: number | null) => ok(code)));
-    const watching = new Promise<void>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error(`example did not start watching: ${stdout}`)), 100_000);
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes("until Ctrl-C")) {
-          clearTimeout(timer);
-          ok();
-        }
-      });
-    });
-    try {
-      await watching;
-    } catch (err) {
-      // SIGINT is also how the example cleans up after itself.
-      child.kill("SIGINT");
-      await closed;
-      throw err;
-    }
-    child.kill("SIGINT");
-    expect(await closed).toBe(130);
-    expect(stdout.trimEnd().split("\n").at(-1)).toBe("interrupted: detached and closed the program and its map");
+    const run = await startUntil("spinlock-counter.ts", ["--forks", "0", "--watch"], "until Ctrl-C");
+    expect(await run.interrupt()).toBe(130);
+    expect(run.stdout().trimEnd().split("\n").at(-1)).toBe("interrupted: detached and closed the program and its map");
   });
 
   it("refuses a bad --forks in one sentence", () => {
-    const r = runExample(["--forks", "many"]);
+    const r = run(["--forks", "many"]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('spinlock-counter: --forks "many" is not a whole number between 0 and 10000 (see --help).');
   });
 
   it.skipIf(userInfo().uid !== 0)("without privileges says so in one sentence and exits 1", () => {
-    const r = runExample([], { uid: 65534, gid: 65534 });
+    const r = run([], { uid: 65534, gid: 65534 });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim()).toBe("spinlock-counter needs root (or CAP_BPF + CAP_PERFMON): the kernel refused BPF_MAP_CREATE with EPERM.");

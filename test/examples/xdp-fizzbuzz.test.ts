@@ -2,23 +2,21 @@
 // its printed lines, its exit status, and that the namespace and veth pair it made are gone
 // afterwards, also after SIGINT. Host only: under the VM suite's emulated CPUs each tsx start
 // takes tens of seconds, so the kernel side lives in test/integration/story-xdp-fizzbuzz.test.ts.
-import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
 import { describe, expect, it } from "vitest";
 import { expectNoFdLeaks } from "../helpers/fds.js";
+import { runExample, startUntil } from "./child.js";
 import { why } from "../helpers/kernel.js";
 import { vethMissing } from "../integration/link-fixtures.js";
 
 expectNoFdLeaks();
 
-const root = new URL("../../", import.meta.url).pathname;
-const tsx = `${root}node_modules/.bin/tsx`;
-const demo = `${root}examples/xdp-fizzbuzz.ts`;
 
 /** Run the demo to completion. */
 function runDemo(args: readonly string[], options: { uid?: number; gid?: number } = {}): SpawnSyncReturns<string> {
-  return spawnSync(tsx, [demo, ...args], { cwd: root, encoding: "utf8", timeout: 100_000, ...options });
+  return runExample("xdp-fizzbuzz.ts", args, options);
 }
 
 /** The namespace and host veth the demo says it made, and whether either still exists. */
@@ -75,31 +73,11 @@ describe("npm run demo", { timeout: 120_000 }, () => {
   });
 
   it.skipIf(noVeth !== undefined)(`cleans up and exits 130 on SIGINT${why(noVeth)}`, async () => {
-    const child = spawn(tsx, [demo, "--watch"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    const closed = new Promise<number | null>((ok) => child.on("close", (code: number | null) => ok(code)));
-    const watching = new Promise<void>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error(`demo did not start watching: ${stdout}`)), 100_000);
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes("watching for more messages")) {
-          clearTimeout(timer);
-          ok();
-        }
-      });
-    });
-    try {
-      await watching;
-    } catch (err) {
-      // SIGINT is also how the demo cleans up after itself.
-      child.kill("SIGINT");
-      await closed;
-      throw err;
-    }
-    const during = leftovers(stdout);
+    const run = await startUntil("xdp-fizzbuzz.ts", ["--watch"], "watching for more messages");
+    const during = leftovers(run.stdout());
     expect(during.exist).toBe(true);
-    child.kill("SIGINT");
-    expect(await closed).toBe(130);
+    expect(await run.interrupt()).toBe(130);
+    const stdout = run.stdout();
     expect(stdout).toContain(`interrupted: removed namespace ${during.ns} and veth ${during.host}`);
     expect(leftovers(stdout).exist).toBe(false);
   });
