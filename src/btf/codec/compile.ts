@@ -10,7 +10,7 @@ import { endianness } from "node:os";
 import { BTFError } from "../../errors.js";
 import { Kind, kindName } from "../kind.js";
 import { typeLabel as formatType } from "./label.js";
-import { typeSize } from "../size.js";
+import { typeSize, underlyingType } from "../size.js";
 import { IntEncoding, type Member, type Type } from "../types.js";
 import { isKernelOwned } from "./kernel-owned.js";
 import * as rt from "./runtime.js";
@@ -74,22 +74,12 @@ const caches: Record<EnumMode, WeakMap<Type, Unit>> = { name: new WeakMap(), num
  * ```
  */
 export function resolve(t: Type): Type {
-  let cur = t;
-  for (let i = 0; i <= MAX_DEPTH; i++) {
-    switch (cur.kind) {
-      case Kind.Typedef:
-      case Kind.Const:
-      case Kind.Volatile:
-      case Kind.Restrict:
-      case Kind.TypeTag:
-      case Kind.Var:
-        cur = cur.type;
-        break;
-      default:
-        return cur;
-    }
+  let cur = underlyingType(t);
+  for (let i = 0; cur.kind === Kind.Var; i++) {
+    if (i > MAX_DEPTH) throw new BTFError(`var chain from ${formatType(t)} is a cycle`);
+    cur = underlyingType(cur.type);
   }
-  throw new BTFError(`typedef/qualifier chain from ${formatType(t)} is a cycle`);
+  return cur;
 }
 
 /**
