@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Enum, Int, IntEncoding, Struct, Typedef, Union } from "../../src/btf/index.js";
 import { runCli } from "../../src/cli/cli.js";
@@ -68,7 +68,7 @@ describe("ebpf gen", () => {
     const file = join(work, "out", "x.ts");
     expect((await cli("gen", "bpf/cli_bench.o", "--output", file)).code).toBe(0);
     const text = execFileSync("cat", [file], { encoding: "utf8" });
-    expect(text).toContain(`new URL(${JSON.stringify(`${"../".repeat(work.split("/").length)}${root.slice(1)}bpf/cli_bench.o`)}, import.meta.url)`);
+    expect(text).toContain(`new URL(${JSON.stringify(relative(dirname(file), join(root, "bpf/cli_bench.o")))}, import.meta.url)`);
   });
 });
 

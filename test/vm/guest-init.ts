@@ -65,6 +65,12 @@ export function guestInit(cmd: GuestCommand): string {
     .map(({ from, to }) => `mkdir -p "$R"${shQuote(to)} && mount --bind "$R"${shQuote(from)} "$R"${shQuote(to)}`)
     .join("\n");
   const p9 = "trans=virtio,version=9p2000.L,msize=262144";
+  // /tmp and /run get fresh tmpfs mounts in the guest, which would hide a project checked out
+  // below them (a CI clone in /tmp): such a project gets a writable overlay of its own.
+  const hidden = /^\/(tmp|run)\//.test(cmd.cwd);
+  const project = hidden
+    ? `mkdir -p /rw/pupper /rw/pwork "$R"${shQuote(cmd.cwd)} && mount -t overlay -o lowerdir=/host${cmd.cwd},upperdir=/rw/pupper,workdir=/rw/pwork overlay "$R"${shQuote(cmd.cwd)} || fail "overlay of the project dir failed"`
+    : "";
   return `#!/bin/busybox sh
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -105,6 +111,7 @@ mount -t securityfs securityfs $R/sys/kernel/security || say "securityfs mount f
 mount -t cgroup2 cgroup2 $R/sys/fs/cgroup || say "cgroup2 mount failed"
 mount -t tmpfs tmp $R/tmp
 mount -t tmpfs run $R/run
+${project}
 mkdir -p $R${cmd.scratchDir}
 mount -t 9p -o ${p9} ${TAGS.scratch} $R${cmd.scratchDir} || fail "9p mount of the scratch dir failed"
 ${copies}
