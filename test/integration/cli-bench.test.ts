@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { BenchResult } from "../../src/cli/bench-report.js";
 import { runCli } from "../../src/cli/cli.js";
 import { bufferIO, type CliIO } from "../../src/cli/io.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
@@ -23,25 +24,12 @@ async function cli(argv: string[], io: CliIO & { out(): string; err(): string } 
 const OBJ = "bpf/cli_bench.o";
 const XDP_PASS = 2;
 
-interface Result {
-  program: string;
-  type: string;
-  rounds: number;
-  repeat: number;
-  dataSize: number;
-  retval: number;
-  nsPerRun: { median: number; min: number; max: number; rounds: number[] };
-  verifiedInstructions: number | null;
-  verificationTimeUs: number | null;
-  jitedSize: number;
-}
-
 describe("ebpf bench", () => {
   it("runs the program and reports ns/run, verifier statistics and JIT size", async () => {
     const { code, out, err } = await cli(["bench", OBJ, "--program", "xdp_work", "--repeat", "2000", "--rounds", "3", "--format", "json"]);
     expect(err).toBe("");
     expect(code).toBe(0);
-    const r = JSON.parse(out) as Result;
+    const r = JSON.parse(out) as BenchResult;
     expect(r).toMatchObject({ program: "xdp_work", type: "XDP", rounds: 3, repeat: 2000, dataSize: 64, retval: XDP_PASS });
     expect(r.nsPerRun.rounds).toHaveLength(3);
     expect(r.nsPerRun.min).toBeGreaterThan(0);
