@@ -5,6 +5,7 @@
  * @module
  */
 import { ArgumentError, ClosedError } from "../errors.js";
+import { untilClosed } from "../internal/until-closed.js";
 import { possibleCPUs } from "../internal/possible-cpus.js";
 import { fillSample } from "../ringbuf/record.js";
 import { describeEventMap, type EventMapSource } from "../ringbuf/source.js";
@@ -291,17 +292,8 @@ export class Reader {
    * for await (const rec of reader) console.log(rec.cpu);
    * ```
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Record, void, undefined> {
-    for (;;) {
-      let rec: Record;
-      try {
-        rec = await this.read();
-      } catch (err) {
-        if (err instanceof ClosedError && this.#closed) return;
-        throw err;
-      }
-      yield rec;
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<Record, void, undefined> {
+    return untilClosed(() => this.read(), () => this.#closed);
   }
 
   /**

@@ -4,6 +4,7 @@
  * @module
  */
 import { ArgumentError, ClosedError } from "../errors.js";
+import { untilClosed } from "../internal/until-closed.js";
 import { dupFD } from "../syscall/dup.js";
 import { FD } from "../syscall/fd.js";
 import { pageSize } from "../syscall/mmap.js";
@@ -257,17 +258,8 @@ export class Reader {
    * for await (const rec of reader) if (rec.sample[0] === 0) break;
    * ```
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Record, void, undefined> {
-    for (;;) {
-      let rec: Record;
-      try {
-        rec = await this.read();
-      } catch (err) {
-        if (err instanceof ClosedError && this.#closed) return;
-        throw err;
-      }
-      yield rec;
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<Record, void, undefined> {
+    return untilClosed(() => this.read(), () => this.#closed);
   }
 
   /**
