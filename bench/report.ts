@@ -108,8 +108,8 @@ export function formatTable(rows: readonly Row[]): string {
     const r = ratio(row);
     const t = row.target;
     // For an absolute target the ratio is ours / max, so both kinds pass at <= 1 of their limit.
-    const limit = t.against === "absolute" ? 1 : t.ratio;
-    const mark = r === undefined ? "" : r <= limit ? " ok" : " MISS";
+    const limit = t.against === "absolute" ? 1 : "ratio" in t ? t.ratio : undefined;
+    const mark = r === undefined || limit === undefined ? "" : r <= limit ? " ok" : " MISS";
     return [
       row.name,
       row.unit,
@@ -118,7 +118,7 @@ export function formatTable(rows: readonly Row[]): string {
       fmt(row.unit, row.results.get("libbpf")?.value),
       ...(withRaw ? [fmt(row.unit, row.results.get("ebpf-raw")?.value)] : []),
       r === undefined || t.against === "absolute" ? "-" : `${r.toFixed(2)}x`,
-      `${t.against === "absolute" ? `<= ${t.max} ${row.unit}` : `<= ${t.ratio}x ${against[t.against]}`}${mark}`,
+      `${t.against === "absolute" ? `<= ${t.max} ${row.unit}` : "ratio" in t ? `<= ${t.ratio}x ${against[t.against]}` : "none (reference)"}${mark}`,
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));

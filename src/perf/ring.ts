@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { countLimit } from "../internal/count-limit.js";
 import { FD } from "../syscall/fd.js";
 import { LITTLE_ENDIAN } from "../syscall/layout.js";
 import { Mmap, pageSize, PROT_READ, PROT_WRITE } from "../syscall/mmap.js";
@@ -95,10 +96,8 @@ export type PerfDrainViewFn = (sample: Uint8Array, cpu: number) => void;
  */
 const SAMPLE_OVERHEAD = 12;
 
-/** The `size` of a perf_event_header { u32 type; u16 misc; u16 size } from its second word. */
-function recordSizeOf(word: number): number {
-  return LITTLE_ENDIAN ? word >>> 16 : word & 0xffff;
-}
+/** Shift of a perf_event_header's `size` (u16) in its second word: `{ u32 type; u16 misc; u16 size }`. */
+const SIZE_SHIFT = LITTLE_ENDIAN ? 16 : 0;
 
 /**
  * How the event wakes readers.
@@ -238,26 +237,30 @@ export class PerfRing {
     const size = this.size;
     const mask = this.#mask;
     const cpu = this.cpu;
-    // Locals, not imported bindings: each of those is a load per record.
+    // Locals, not module bindings: each of those is a load and a hole check per record (a fifth
+    // of the time of a 64-byte sample's drain).
     const sampleType = PerfRecordType.SAMPLE;
     const lostType = PerfRecordType.LOST;
+    const overhead = SAMPLE_OVERHEAD;
+    const sizeShift = SIZE_SHIFT;
+    const limit = countLimit(max);
     const head = this.#loadHead();
     // Positions as int32 in the loop: no heap numbers.
     let tail = this.#tail | 0;
     let n = 0;
     let lost = 0;
     try {
-      while (tail !== head && n < max && !this.stopped) {
+      while (tail !== head && n < limit && !this.stopped) {
         // Headers are 8-aligned: never split by the wrap.
         const off = tail & mask;
         const type = words[off >> 2]!;
-        const recordSize = recordSizeOf(words[(off >> 2) + 1]!);
+        const recordSize = (words[(off >> 2) + 1]! >>> sizeShift) & 0xffff;
         if (recordSize === 0) break;
         // Moved before the call: a sample whose consumer throws counts as consumed.
         tail = (tail + recordSize) | 0;
         if (type === sampleType) {
-          const len = recordSize - SAMPLE_OVERHEAD;
-          const start = (off + SAMPLE_OVERHEAD) & mask;
+          const len = recordSize - overhead;
+          const start = (off + overhead) & mask;
           n++;
           if (start + len <= size) fn(data, start, len, cpu);
           else this.#wrapped(start, len, fn, undefined);
@@ -284,23 +287,27 @@ export class PerfRing {
     const size = this.size;
     const mask = this.#mask;
     const cpu = this.cpu;
-    // Locals, not imported bindings: each of those is a load per record.
+    // Locals, not module bindings: each of those is a load and a hole check per record (a fifth
+    // of the time of a 64-byte sample's drain).
     const sampleType = PerfRecordType.SAMPLE;
     const lostType = PerfRecordType.LOST;
+    const overhead = SAMPLE_OVERHEAD;
+    const sizeShift = SIZE_SHIFT;
+    const limit = countLimit(max);
     const head = this.#loadHead();
     let tail = this.#tail | 0;
     let n = 0;
     let lost = 0;
     try {
-      while (tail !== head && n < max && !this.stopped) {
+      while (tail !== head && n < limit && !this.stopped) {
         const off = tail & mask;
         const type = words[off >> 2]!;
-        const recordSize = recordSizeOf(words[(off >> 2) + 1]!);
+        const recordSize = (words[(off >> 2) + 1]! >>> sizeShift) & 0xffff;
         if (recordSize === 0) break;
         tail = (tail + recordSize) | 0;
         if (type === sampleType) {
-          const len = recordSize - SAMPLE_OVERHEAD;
-          const start = (off + SAMPLE_OVERHEAD) & mask;
+          const len = recordSize - overhead;
+          const start = (off + overhead) & mask;
           n++;
           if (start + len <= size) fn(new Uint8Array(buffer, base + start, len), cpu);
           else this.#wrapped(start, len, undefined, fn);

@@ -32,6 +32,7 @@
  *
  * @module
  */
+import { countLimit } from "../internal/count-limit.js";
 import { LITTLE_ENDIAN } from "../syscall/layout.js";
 import { Mmap, pageSize, PROT_READ, PROT_WRITE } from "../syscall/mmap.js";
 
@@ -161,21 +162,27 @@ export class RingbufRing {
     let prod = this.#prodLo | 0;
     let mark = pos;
     let n = 0;
+    // Locals, not module bindings: each of those is a load and a hole check per record.
+    const limit = countLimit(max);
+    const busy = BUSY;
+    const discard = DISCARD;
+    const headerSize = HEADER_SIZE;
+    const plainLoads = PLAIN_LOADS_ACQUIRE;
     try {
-      while (n < max && !this.stopped) {
+      while (n < limit && !this.stopped) {
         if (pos === prod) {
           prod = this.#catchUp(pos);
           mark = pos;
           if (pos === prod) break;
         }
         const at = hdrBase + ((pos & mask) >> 2);
-        const len = PLAIN_LOADS_ACQUIRE ? hdr32[at]! : Atomics.load(hdr32, at);
-        if ((len & BUSY) !== 0) break;
-        const sampleLen = len & ~DISCARD;
+        const len = plainLoads ? hdr32[at]! : Atomics.load(hdr32, at);
+        if ((len & busy) !== 0) break;
+        const sampleLen = len & ~discard;
         // Moved before the call: a sample whose consumer throws counts as consumed.
-        const offset = (pos & mask) + HEADER_SIZE;
-        pos = (pos + ((sampleLen + HEADER_SIZE + 7) & ~7)) | 0;
-        if ((len & DISCARD) === 0) {
+        const offset = (pos & mask) + headerSize;
+        pos = (pos + ((sampleLen + headerSize + 7) & ~7)) | 0;
+        if ((len & discard) === 0) {
           n++;
           fn(data, offset, sampleLen);
         }
@@ -205,20 +212,26 @@ export class RingbufRing {
     let prod = this.#prodLo | 0;
     let mark = pos;
     let n = 0;
+    // Locals, not module bindings: each of those is a load and a hole check per record.
+    const limit = countLimit(max);
+    const busy = BUSY;
+    const discard = DISCARD;
+    const headerSize = HEADER_SIZE;
+    const plainLoads = PLAIN_LOADS_ACQUIRE;
     try {
-      while (n < max && !this.stopped) {
+      while (n < limit && !this.stopped) {
         if (pos === prod) {
           prod = this.#catchUp(pos);
           mark = pos;
           if (pos === prod) break;
         }
         const at = hdrBase + ((pos & mask) >> 2);
-        const len = PLAIN_LOADS_ACQUIRE ? hdr32[at]! : Atomics.load(hdr32, at);
-        if ((len & BUSY) !== 0) break;
-        const sampleLen = len & ~DISCARD;
-        const offset = (pos & mask) + HEADER_SIZE;
-        pos = (pos + ((sampleLen + HEADER_SIZE + 7) & ~7)) | 0;
-        if ((len & DISCARD) === 0) {
+        const len = plainLoads ? hdr32[at]! : Atomics.load(hdr32, at);
+        if ((len & busy) !== 0) break;
+        const sampleLen = len & ~discard;
+        const offset = (pos & mask) + headerSize;
+        pos = (pos + ((sampleLen + headerSize + 7) & ~7)) | 0;
+        if ((len & discard) === 0) {
           n++;
           fn(new Uint8Array(buffer, base + offset, sampleLen));
         }
