@@ -57,7 +57,7 @@ const btfParams = (quick: boolean) => ({ parses: quick ? 2 : 4, path: "/sys/kern
 
 /** Our BPF objects (`bpf/*.o`), whatever the working directory. */
 const bpfDir = fileURLToPath(new URL("../bpf/", import.meta.url));
-const loadParams = (quick: boolean) => ({ loads: quick ? 5 : 20, dir: bpfDir });
+const loadParams = (quick: boolean) => ({ loads: quick ? 5 : 20, warmup: quick ? 20 : 1000, dir: bpfDir });
 const loadTarget: Target = { against: "libbpf", ratio: 1.2 };
 /** Records per burst and per live figure, records between drains, ring (per CPU for perf) bytes. */
 const eventParams = (quick: boolean, obj: string, records: number, liveRecords: number) => ({

@@ -22,8 +22,14 @@ import { KernelSpecCache, type Spec } from "../../src/btf/index.js";
 import { loadCollectionSpecFromBuffer, newCollection } from "../../src/index.js";
 import { nowNs, type Figure, type Suite } from "./suite.js";
 
-/** Parameters of the load topic; the C side gets them as `--loads` and `--dir`. */
+/** Parameters of the load topic; the C side gets `loads` and `dir` as `--loads` and `--dir`. */
 export interface LoadParams {
+  /**
+   * Untimed loads of each object before the first figure. V8 compiles a function with its
+   * optimizing tier only after many calls, and a load calls most of ours once: the per-load time
+   * settles after about 1000 loads. (The C side warms up with one load of each.)
+   */
+  warmup: number;
   /** Loads per request of a `*.warm*` figure, one sample each. */
   loads: number;
   /** Directory holding `bench_load.o` and `bench_load_core.o`. */
@@ -65,17 +71,17 @@ function coldOnce(path: string): number {
 }
 
 /**
- * Warm up with five loads of each object (untimed), then measure per request.
+ * Warm up with `warmup` loads of each object (untimed), then measure per request.
  *
  * @example
  * ```ts
- * const suite = loadSuite({ loads: 20, dir: "bpf" });
+ * const suite = loadSuite({ loads: 20, warmup: 1000, dir: "bpf" });
  * suite.run("load.core.warm");
  * ```
  */
 export function loadSuite(p: LoadParams): Suite {
   const objects = { plain: join(p.dir, "bench_load.o"), core: join(p.dir, "bench_load_core.o") };
-  for (let i = 0; i < 5; i++) for (const path of Object.values(objects)) loadObject(path);
+  for (let i = 0; i < p.warmup; i++) for (const path of Object.values(objects)) loadObject(path);
   return {
     run(figure: string): Figure[] {
       const m = /^load\.(plain|core)\.(cold|warm|warm_cpu|warm_fresh)$/.exec(figure);
