@@ -1,12 +1,12 @@
-// The VM runner's pieces CI depends on: the lsm= parameter that turns the BPF LSM on, and the
-// summary whose counts .ci/summarize.mjs adds to the host's.
+// The VM runner's pieces CI depends on: the lsm= parameter that turns the BPF LSM on, the
+// summary whose counts .ci/summarize.mjs adds to the host's, and when a boot is retried.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { summaryOf, type Row } from "../vm/report.js";
-import { lsmArgs } from "../vm/run-kernel.js";
+import { lsmArgs, retryReason } from "../vm/run-kernel.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ebpf-vm-summary-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,5 +61,29 @@ describe("summaryOf and .ci/summarize.mjs", () => {
     expect(run(host, good)).toEqual({ out: "11 passed, 0 failed, 3 skipped\n", status: 0 });
     expect(run(host, bad)).toEqual({ out: "20 passed, 1 failed, 3 skipped\n", status: 1 });
     expect(run(host, join(dir, "missing.json"))).toEqual({ out: "1 passed, 1 failed, 1 skipped\n", status: 1 });
+  });
+});
+
+describe("retryReason", () => {
+  const boot = { bootSeconds: 2.5, exitCode: undefined, problem: "qemu ended (status 0) before the command reported a status", seconds: 170 };
+  // The console of a 6.12 guest under TCG that took an int3 Oops while patching a jump label.
+  const oopsed = [
+    "vm-init: command starting at 1.83s",
+    "[  168.311261] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI",
+    "[  168.312334] RIP: 0010:syscall_trace_enter+0xd1/0x1a0",
+    "[  168.315126] Kernel panic - not syncing: Fatal exception in interrupt",
+  ].join("\r\n");
+
+  it("retries a guest that never reached the command", () => {
+    expect(retryReason({ ...boot, bootSeconds: undefined, problem: "boot watchdog", consoleLog: "" })).toBe(
+      "the guest never reached the command (boot watchdog)",
+    );
+  });
+  it("retries a guest whose kernel oopsed before the command ended, naming the Oops", () => {
+    expect(retryReason({ ...boot, consoleLog: oopsed })).toBe("the guest kernel died mid-run (Oops: int3: 0000 [#1] PREEMPT SMP NOPTI)");
+  });
+  it("does not retry a command that reported its status, nor a guest that died without an Oops", () => {
+    expect(retryReason({ ...boot, exitCode: 1, consoleLog: oopsed })).toBeUndefined();
+    expect(retryReason({ ...boot, consoleLog: "vm-init: command starting at 1.83s" })).toBeUndefined();
   });
 });

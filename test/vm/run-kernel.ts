@@ -102,7 +102,25 @@ export interface KernelOutcome {
   readonly row: Row;
   readonly boot: BootResult;
   readonly attempts: number;
+  /** Why the first boot was retried, when it was. */
+  readonly retried: string | undefined;
   readonly logDir: string;
+}
+
+/**
+ * Why a boot deserves one more try: the guest never reached the command, or its kernel oopsed
+ * before the command ended. Under TCG with several vCPUs a guest kernel now and then takes an
+ * `int3` Oops in code it is live-patching (jump labels, text_poke_bp), which no test controls;
+ * a second Oops in the rerun fails the kernel as usual.
+ *
+ * @example
+ * const why = retryReason(result); // "the guest kernel died mid-run (Oops: int3: 0000 [#1] …)"
+ */
+export function retryReason(result: BootResult): string | undefined {
+  if (result.bootSeconds === undefined) return `the guest never reached the command (${result.problem})`;
+  if (result.exitCode !== undefined) return undefined;
+  const oops = /^\[[ \d.]+\] (Oops: .*|Kernel panic - not syncing: .*)$/mu.exec(result.consoleLog);
+  return oops === null ? undefined : `the guest kernel died mid-run (${oops[1]!.trim()})`;
 }
 
 /**
@@ -129,6 +147,7 @@ export async function runKernel(label: string, kernel: UnpackedKernel, s: RunSet
   s.write(`[vm ${label}] ${machine}, ${pvh ? "PVH vmlinux" : "bzImage"}; boot image and initramfs ready in ${((performance.now() - start) / 1000).toFixed(1)}s\n`);
   let attempts = 0;
   let result: BootResult;
+  let retried: string | undefined;
   do {
     attempts++;
     result = await boot({
@@ -147,11 +166,14 @@ export async function runKernel(label: string, kernel: UnpackedKernel, s: RunSet
       onStdout: s.write,
       onStderr: s.write,
     });
-    if (result.bootSeconds === undefined && attempts === 1) {
-      s.write(`\n[vm ${label}] the guest never reached the command (${result.problem}); retrying once\n`);
-      writeFileSync(join(logDir, "console.first-attempt.log"), result.consoleLog);
+    if (attempts === 1) {
+      retried = retryReason(result);
+      if (retried !== undefined) {
+        s.write(`\n[vm ${label}] ${retried}; console in ${join(logDir, "console.first-attempt.log")}; retrying once\n`);
+        writeFileSync(join(logDir, "console.first-attempt.log"), result.consoleLog);
+      }
     }
-  } while (result.bootSeconds === undefined && attempts < 2);
+  } while (retried !== undefined && attempts < 2);
   const counts = readCounts(report);
   const ok = result.exitCode === 0 && (s.command !== undefined || (counts !== undefined && counts.success && counts.failed === 0));
   return {
@@ -165,6 +187,7 @@ export async function runKernel(label: string, kernel: UnpackedKernel, s: RunSet
     },
     boot: result,
     attempts,
+    retried,
     logDir,
   };
 }

@@ -152,7 +152,7 @@ async function main(): Promise<number> {
       const o = await runKernel(choice.label, kernel, { ...base, write });
       console.log(
         `[vm] ${choice.label}: ${o.row.ok ? "ok" : "FAIL"}, command started ${o.boot.bootSeconds === undefined ? "never" : `${o.boot.bootSeconds.toFixed(1)}s after qemu`}, ` +
-          `${o.row.seconds.toFixed(1)}s in all, ${o.attempts} boot(s)${o.boot.problem ? `; ${o.boot.problem}` : ""}`,
+          `${o.row.seconds.toFixed(1)}s in all, ${o.attempts} boot(s)${o.retried ? ` (first: ${o.retried})` : ""}${o.boot.problem ? `; ${o.boot.problem}` : ""}`,
       );
       outcomes.push(o);
     }
