@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { loadCollectionSpecFromBuffer, newCollection, type BpfMap, type Collection, type Program } from "../../src/index.js";
-import { nowNs } from "./suite.js";
+import { collectGarbage, nowNs } from "./suite.js";
 
 /** Records `produce` writes per run (RECORDS_PER_RUN in `bpf/bench_ringbuf.c`, `bpf/bench_perf.c`). */
 export const RECORDS_PER_RUN = 1024;
@@ -118,8 +118,12 @@ export function checkCounts(
   if (lowByteSum !== sum) throw new Error(`${what}: records' first bytes sum to ${lowByteSum}, expected ${sum}`);
 }
 
-/** Wall (`cpu` false) or CPU time (user + system of the process) in ns of `fn`, and its result. */
+/**
+ * Wall (`cpu` false) or CPU time (user + system of the process) in ns of `fn`, and its result.
+ * Garbage is collected first: a burst lasts about a millisecond, less than one collection.
+ */
 export function timed<T>(cpu: boolean, fn: () => T): { ns: number; result: T } {
+  collectGarbage();
   if (cpu) {
     const c0 = process.cpuUsage();
     const result = fn();
