@@ -33,7 +33,8 @@ export interface LoadResult {
 
 /**
  * Load a program. `input` is everything but the log; `name` is for errors. Throws
- * {@link VerifierError} when the kernel refuses the program, `PermissionError` for EPERM, and
+ * {@link VerifierError} when the kernel refuses the program, `PermissionError` for EPERM, a
+ * `SyscallError` with EAGAIN when signals interrupt the verifier on every attempt, and
  * `ArgumentError` for bad options.
  *
  * @example
@@ -58,6 +59,11 @@ export function loadProgram(
       return { fd, log: logBuf ? cString(logBuf) : "" };
     } catch (err) {
       if (!(err instanceof SyscallError) || err instanceof PermissionError) throw err;
+      if (err.errno === Errno.EAGAIN) {
+        // bpfCall's retries are spent: signals kept interrupting the verifier, which says
+        // nothing about the program (a load with a log would be cut short the same way).
+        throw new SyscallError(err.command, err.errno, `${name === "" ? "program" : `program ${name}`}: signals interrupted the verifier on every attempt`);
+      }
       const log = logBuf ? cString(logBuf) : "";
       if (disabled) throw new VerifierError(name, err.errno, log);
       const full = size >= MAX_LOG_SIZE || attempt >= MAX_ATTEMPTS;

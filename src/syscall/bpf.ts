@@ -35,7 +35,10 @@ export function bpfCall(cmd: number, attr: Uint8Array, size = attr.byteLength): 
     if (r >= 0) return r;
     const errno = -r;
     if (errno === Errno.EINTR) continue;
-    if (errno === Errno.EAGAIN && cmd === BpfCmd.PROG_LOAD && eagain++ < MAX_EAGAIN_RETRIES) continue;
+    if (errno === Errno.EAGAIN && cmd === BpfCmd.PROG_LOAD) {
+      if (eagain++ < MAX_EAGAIN_RETRIES) continue;
+      throw bpfError(cmd, errno, `the verifier was interrupted by a signal on ${eagain} attempts in a row`);
+    }
     throw bpfError(cmd, errno);
   }
 }

@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 import * as asm from "../../src/asm/index.js";
 import { ArgumentError, ClosedError } from "../../src/errors.js";
@@ -170,6 +172,36 @@ describe("verifier errors", () => {
     );
     expect(err).toBeInstanceOf(VerifierError);
     expect((err as VerifierError).log.length).toBeGreaterThan(0);
+  });
+
+  it("reports a verifier that signals interrupt on every attempt as EAGAIN, not as a verdict", async () => {
+    // A bounded loop the verifier walks 100000 times (about 150 ms here, Linux 5.3+), so a
+    // signal is pending during each of the 6 attempts; the verifier then stops with EAGAIN.
+    const loop = [
+      asm.Mov.Imm(asm.R1, 0),
+      asm.Add.Imm(asm.R1, 1).withSymbol("top"),
+      asm.JLT.Imm(asm.R1, 100000, "top"),
+      asm.Mov.Imm(asm.R0, 0),
+      asm.Return(),
+    ];
+    let firstSignal!: () => void;
+    const signalled = new Promise<void>((resolve) => (firstSignal = resolve));
+    const onSignal = () => firstSignal();
+    process.on("SIGUSR2", onSignal);
+    const storm = spawn("sh", ["-c", `while kill -USR2 ${process.pid} 2>/dev/null; do :; done`], { stdio: "ignore" });
+    try {
+      await signalled;
+      const err = catchError(() => newProgram({ type: ProgramType.SocketFilter, license: "MIT", instructions: loop }));
+      expect(err).toBeInstanceOf(SyscallError);
+      expect(err).not.toBeInstanceOf(VerifierError);
+      expect((err as SyscallError).errno).toBe(11);
+      expect((err as SyscallError).message).toMatch(/^BPF_PROG_LOAD: \w+: program: signals interrupted the verifier on every attempt$/);
+    } finally {
+      const exited = once(storm, "exit");
+      storm.kill("SIGKILL");
+      await exited;
+      process.off("SIGUSR2", onSignal);
+    }
   });
 });
 
