@@ -7,7 +7,7 @@
 // `npm run example:getaddrinfo-bench -- --help` (as root).
 import { parseArgs } from "node:util";
 import { CHANNELS, EVENT_SIZE, openTracer, type Channel, type EventSource } from "./getaddrinfo/events.js";
-import { ExampleError } from "./getaddrinfo/fail.js";
+import { countOption, ExampleError } from "./shared/fail.js";
 import { spawnLookups } from "./getaddrinfo/lookups.js";
 
 const HELP = `Usage: getaddrinfo-bench [--lookups N] [--rounds N] [--host NAME] [--perf-wakeup N]
@@ -50,16 +50,11 @@ function options(): { lookups: number; rounds: number; host: string; perfWakeup:
     },
   });
   if (values.help) return undefined;
-  const count = (name: string, text: string, max: number): number => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new ExampleError(`--${name} must be an integer from 1 to ${max}`);
-    return n;
-  };
   return {
-    lookups: count("lookups", values.lookups, 10_000_000),
-    rounds: count("rounds", values.rounds, 100),
+    lookups: countOption("lookups", values.lookups, 10_000_000),
+    rounds: countOption("rounds", values.rounds, 100),
     host: values.host,
-    perfWakeup: count("perf-wakeup", values["perf-wakeup"], 4096),
+    perfWakeup: countOption("perf-wakeup", values["perf-wakeup"], 4096),
   };
 }
 

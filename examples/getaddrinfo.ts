@@ -5,7 +5,7 @@
 // what the three cost. Runnable as `npm run example:getaddrinfo -- --help` (as root).
 import { parseArgs } from "node:util";
 import { CHANNELS, decodeLookup, openTracer, resultName, type Channel, type Lookup } from "./getaddrinfo/events.js";
-import { ExampleError } from "./getaddrinfo/fail.js";
+import { ExampleError } from "./shared/fail.js";
 import { spawnLookups, type LookupChild } from "./getaddrinfo/lookups.js";
 
 const HELP = `Usage: getaddrinfo [--channel ringbuf|perf-stack|perf-heap] [--pid PID] [--count N] [--lookups N]

@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { Kind, loadKernelSpec, type Spec } from "ebpf/btf";
 import { removeMemlock } from "ebpf/features";
-import { ExampleError } from "./rps/fail.js";
+import { countOption, ExampleError } from "./shared/fail.js";
 import { fexitTracer, kprobeTracer, type Decision, type Tracer } from "./rps/tracers.js";
 import { createRpsVeth, type RpsVeth, type SendTimes } from "./rps/veth.js";
 
@@ -43,17 +43,12 @@ function options(): Options | undefined {
     },
   });
   if (values.help) return undefined;
-  const count = (name: string, text: string, max: number): number => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new ExampleError(`--${name} must be an integer from 1 to ${max}`);
-    return n;
-  };
   const method = values.method;
   if (method !== "both" && method !== "fexit" && method !== "kprobe") throw new ExampleError("--method must be both, fexit or kprobe");
   return {
-    packets: count("packets", values.packets, 10_000_000),
-    rounds: count("rounds", values.rounds, 100),
-    flows: count("flows", values.flows, 1024),
+    packets: countOption("packets", values.packets, 10_000_000),
+    rounds: countOption("rounds", values.rounds, 100),
+    flows: countOption("flows", values.flows, 1024),
     methods: method === "both" ? ["fexit", "kprobe"] : [method],
   };
 }

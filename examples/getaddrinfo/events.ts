@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { openExecutable, type Link } from "ebpf/link";
 import { newReader as newPerfReader, type Reader as PerfReader } from "ebpf/perf";
 import { newReader as newRingbufReader, type Reader as RingbufReader } from "ebpf/ringbuf";
-import { ExampleError } from "./fail.js";
+import { ExampleError } from "../shared/fail.js";
 
 /** A way of getting events to user space; `none` emits nothing (the bench's baseline). */
 export type Channel = "perf-stack" | "perf-heap" | "ringbuf" | "none";

@@ -3,7 +3,7 @@
 // pid first, and reports how long the loop took and how much CPU it used (kernel side included:
 // the uprobes and the BPF programs run in the child's context).
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { ExampleError } from "./fail.js";
+import { ExampleError } from "../shared/fail.js";
 
 /** A host to look up; `numericOnly` sets AI_NUMERICHOST, which fails fast for a name. */
 export interface Host {

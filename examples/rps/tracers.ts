@@ -4,7 +4,7 @@
 import { AttachType, loadCollectionSpec, newCollection, NotSupportedError, SyscallError, type Collection, type CollectionSpec } from "ebpf";
 import type { Spec } from "ebpf/btf";
 import { attachTracing, kprobe, kretprobe, type Link } from "ebpf/link";
-import { ExampleError } from "./fail.js";
+import { ExampleError } from "../shared/fail.js";
 
 /** One row of the table: `struct rps_key` of bpf/rps.h and its count. */
 export interface Decision {

@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { ExampleError } from "./fail.js";
+import { ExampleError } from "../shared/fail.js";
 
 /** Address the sender uses, and the one it sends to (a static neighbour: no ARP). */
 const SENDER_ADDR = "169.254.88.1";
