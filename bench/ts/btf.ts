@@ -7,7 +7,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { loadSpecFromBuffer } from "../../src/btf/index.js";
+import { loadSpecFromBuffer } from "ebpf/btf";
 import { nowNs, type Figure, type Suite } from "./suite.js";
 
 /** Parameters of the BTF topic; the C side gets them as `--parses` and `--path`. */

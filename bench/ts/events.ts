@@ -7,7 +7,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { loadCollectionSpecFromBuffer, newCollection, type BpfMap, type Collection, type Program } from "../../src/index.js";
+import { loadCollectionSpecFromBuffer, newCollection, type BpfMap, type Collection, type Program } from "ebpf";
 import { collectGarbage, nowNs } from "./suite.js";
 
 /** Records `produce` writes per run (RECORDS_PER_RUN in `bpf/bench_ringbuf.c`, `bpf/bench_perf.c`). */

@@ -19,7 +19,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AttachType, loadAndAssign, loadCollectionSpecFromBuffer, type Collection } from "../../src/index.js";
+import { AttachType, loadAndAssign, loadCollectionSpecFromBuffer, type Collection, type Program } from "ebpf";
 import {
   attachCgroup,
   attachTCX,
@@ -30,8 +30,7 @@ import {
   rawTracepoint,
   tracepoint,
   type Link,
-} from "../../src/link/index.js";
-import type { Program } from "../../src/prog/index.js";
+} from "ebpf/link";
 import { buildC } from "../cside.js";
 import { nowNs, type Figure, type Suite } from "./suite.js";
 

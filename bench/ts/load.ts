@@ -2,8 +2,10 @@
  * Our side of the load figures, mirroring `bench/c/load.c`: ms per open (read the file and
  * loadCollectionSpecFromBuffer: what loadCollectionSpec does, with a synchronous read because a
  * suite's `run` is synchronous) + newCollection + close of a 5-program, 5-map object, as libbpf's
- * bpf_object__open_file + bpf_object__load + bpf_object__close. `load.plain.*` loads `bpf/bench_load.o` (no CO-RE),
- * `load.core.*` `bpf/bench_load_core.o` (CO-RE against the running kernel's BTF).
+ * bpf_object__open_file + bpf_object__load + bpf_object__close. `load.plain.*` loads `bpf/bench_load.o` (no CO-RE,
+ * packet parsers that libbpf loads in about 2.5 ms), `load.small.*` `bpf/bench_load_small.o` (no CO-RE, a
+ * few instructions per program, so that our own cost shows), `load.core.*` `bpf/bench_load_core.o` (CO-RE
+ * against the running kernel's BTF).
  *
  * - `*.warm`: `loads` loads in this process, one sample each, with our default kernel BTF cache:
  *   vmlinux is parsed once per process, where libbpf parses it on every load.
@@ -18,8 +20,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { KernelSpecCache, type Spec } from "../../src/btf/index.js";
-import { loadCollectionSpecFromBuffer, newCollection } from "../../src/index.js";
+import { KernelSpecCache, type Spec } from "ebpf/btf";
+import { loadCollectionSpecFromBuffer, newCollection } from "ebpf";
 import { nowNs, type Figure, type Suite } from "./suite.js";
 
 /** Parameters of the load topic; the C side gets `loads` and `dir` as `--loads` and `--dir`. */
@@ -32,7 +34,7 @@ export interface LoadParams {
   warmup: number;
   /** Loads per request of a `*.warm*` figure, one sample each. */
   loads: number;
-  /** Directory holding `bench_load.o` and `bench_load_core.o`. */
+  /** Directory holding `bench_load.o`, `bench_load_small.o` and `bench_load_core.o`. */
   dir: string;
 }
 
@@ -80,13 +82,17 @@ function coldOnce(path: string): number {
  * ```
  */
 export function loadSuite(p: LoadParams): Suite {
-  const objects = { plain: join(p.dir, "bench_load.o"), core: join(p.dir, "bench_load_core.o") };
+  const objects = {
+    plain: join(p.dir, "bench_load.o"),
+    small: join(p.dir, "bench_load_small.o"),
+    core: join(p.dir, "bench_load_core.o"),
+  };
   for (let i = 0; i < p.warmup; i++) for (const path of Object.values(objects)) loadObject(path);
   return {
     run(figure: string): Figure[] {
-      const m = /^load\.(plain|core)\.(cold|warm|warm_cpu|warm_fresh)$/.exec(figure);
+      const m = /^load\.(plain|small|core)\.(cold|warm|warm_cpu|warm_fresh)$/.exec(figure);
       if (m === null || (m[2] === "warm_fresh" && m[1] !== "core")) throw new Error(`unknown figure '${figure}'`);
-      const path = objects[m[1] as "plain" | "core"];
+      const path = objects[m[1] as keyof typeof objects];
       if (m[2] === "cold") return [{ name: figure, value: coldOnce(path), unit: "ms" }];
       const figures: Figure[] = [];
       for (let i = 0; i < p.loads; i++) {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { MapBatchCursor, MapType, newMap, type BpfMap } from "../../src/map/index.js";
+import { MapBatchCursor, MapType, newMap, type BpfMap } from "ebpf";
 import { nowNs, type BenchParams, type Figure, type Suite } from "./suite.js";
 
 /** Keys 0..n-1 with values equal to the key, written with batch updates `chunk` at a time. */

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { newReader, type Reader } from "../../src/perf/index.js";
+import { newReader, type Reader } from "ebpf/perf";
 import { checkCounts, Producer, RECORD_SIZE, RECORDS_PER_RUN, timed, type EventParams } from "./events.js";
 import type { Figure, Suite } from "./suite.js";
 

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { newReader, type Reader } from "../../src/ringbuf/index.js";
+import { newReader, type Reader } from "ebpf/ringbuf";
 import { checkCounts, Producer, RECORD_SIZE, RECORDS_PER_RUN, timed, type EventParams } from "./events.js";
 import type { Figure, Suite } from "./suite.js";
 

@@ -17,10 +17,9 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { Int, IntEncoding } from "../../src/btf/index.js";
-import { loadCollectionSpecFromBuffer, type CollectionSpec } from "../../src/index.js";
-import { MapType, newMap } from "../../src/map/index.js";
-import { newReader, type Reader } from "../../src/ringbuf/index.js";
+import { Int, IntEncoding } from "ebpf/btf";
+import { loadCollectionSpecFromBuffer, MapType, newMap, type CollectionSpec } from "ebpf";
+import { newReader, type Reader } from "ebpf/ringbuf";
 import { checkCounts, Producer, RECORDS_PER_RUN, type EventParams } from "./events.js";
 import type { Figure, Suite } from "./suite.js";
 
