@@ -41,8 +41,10 @@ export interface InstructionFields {
 }
 
 const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
 const UINT32_END = 2n ** 32n;
 const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_END = 2n ** 64n;
 
 function checkRegister(name: string, reg: number): void {
@@ -61,8 +63,10 @@ function toConstant(value: bigint | number, wide: boolean): bigint {
     }
     big = BigInt(value);
   }
-  const [min, end, bits] = wide ? [INT64_MIN, UINT64_END, 64] : [INT32_MIN, UINT32_END, 32];
-  if (big < min || big >= end) {
+  // Already sign-extended, as every decoded constant is: kept as it is, no new bigint.
+  if (wide ? big >= INT64_MIN && big <= INT64_MAX : big >= INT32_MIN && big <= INT32_MAX) return big;
+  const bits = wide ? 64 : 32;
+  if (big < 0n || big >= (wide ? UINT64_END : UINT32_END)) {
     throw new InstructionError(`constant ${big} does not fit in ${bits} bits`);
   }
   return BigInt.asIntN(bits, big);

@@ -54,6 +54,12 @@ export interface LineInfo {
   line: string;
   lineNumber: number;
   column: number;
+  /**
+   * Offsets of `fileName` and `line` in the string table of the BTF the record was read from, so
+   * that BTF can go to the kernel as it is; absent in records made by hand.
+   */
+  fileNameOffset?: number;
+  lineOffset?: number;
 }
 
 /**
@@ -144,41 +150,51 @@ export function loadExtInfosFromBuffer(bytes: Uint8Array, byteOrder: ByteOrder, 
   const [fOff, fLen] = part("func_info", 8);
   walk(cur, spec, "func_info", fOff, fLen, FUNC_INFO_MIN, (sec, p, i) => {
     const typeID = view.getUint32(p + 4, le);
-    const func = resolve(spec, typeID, `func_info ${sec}[${i}]`);
+    const func = resolve(spec, typeID, "func_info", sec, i);
     if (func.kind !== Kind.Func) {
       throw new BTFError(`.BTF.ext: func_info ${sec}[${i}] refers to ${kindName(func.kind)} ${typeID}, not a func`);
     }
-    push(funcInfos, sec, { insnOff: insnIndex(view.getUint32(p, le), `func_info ${sec}[${i}]`), typeID, func });
+    push(funcInfos, sec, { insnOff: insnIndex(view.getUint32(p, le), "func_info", sec, i), typeID, func });
   });
 
+  // Line infos name the same few file names and source lines many times over: one string per
+  // offset, so marshalling hashes each once instead of once per record.
+  const texts = new Map<number, string>();
+  const text = (off: number, sec: string, i: number): string => {
+    let t = texts.get(off);
+    if (t === undefined) texts.set(off, (t = str(spec, off, "line_info", sec, i)));
+    return t;
+  };
   const [lOff, lLen] = part("line_info", 16);
   walk(cur, spec, "line_info", lOff, lLen, LINE_INFO_MIN, (sec, p, i) => {
-    const what = `line_info ${sec}[${i}]`;
     const lineCol = view.getUint32(p + 12, le);
+    const fileNameOffset = view.getUint32(p + 4, le);
+    const lineOffset = view.getUint32(p + 8, le);
     push(lineInfos, sec, {
-      insnOff: insnIndex(view.getUint32(p, le), what),
-      fileName: str(spec, view.getUint32(p + 4, le), what),
-      line: str(spec, view.getUint32(p + 8, le), what),
+      insnOff: insnIndex(view.getUint32(p, le), "line_info", sec, i),
+      fileName: text(fileNameOffset, sec, i),
+      line: text(lineOffset, sec, i),
       lineNumber: lineCol >>> 10,
       column: lineCol & 0x3ff,
+      fileNameOffset,
+      lineOffset,
     });
   });
 
   if (hdrLen >= EXT_HEADER_CORE) {
     const [cOff, cLen] = part("core_relo", 24);
     walk(cur, spec, "core_relo", cOff, cLen, CORE_RELO_MIN, (sec, p, i) => {
-      const what = `core_relo ${sec}[${i}]`;
       const typeID = view.getUint32(p + 4, le);
-      const accessStr = str(spec, view.getUint32(p + 8, le), what);
+      const accessStr = str(spec, view.getUint32(p + 8, le), "core_relo", sec, i);
       const kind = view.getUint32(p + 12, le);
-      if (kind > MAX_CORE_KIND) throw new BTFError(`.BTF.ext: ${what}: unknown relocation kind ${kind}`);
+      if (kind > MAX_CORE_KIND) throw new BTFError(`.BTF.ext: core_relo ${sec}[${i}]: unknown relocation kind ${kind}`);
       if (!/^\d+(:\d+)*$/.test(accessStr)) {
-        throw new BTFError(`.BTF.ext: ${what}: malformed access string "${accessStr}"`);
+        throw new BTFError(`.BTF.ext: core_relo ${sec}[${i}]: malformed access string "${accessStr}"`);
       }
       push(coreRelos, sec, {
-        insnOff: insnIndex(view.getUint32(p, le), what),
+        insnOff: insnIndex(view.getUint32(p, le), "core_relo", sec, i),
         typeID,
-        type: resolve(spec, typeID, what),
+        type: resolve(spec, typeID, "core_relo", sec, i),
         accessStr,
         accessor: accessStr.split(":").map(Number),
         kind,
@@ -194,18 +210,24 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else list.push(value);
 }
 
-function insnIndex(byteOff: number, what: string): number {
-  if (byteOff % INSN_SIZE !== 0) throw new BTFError(`.BTF.ext: ${what}: instruction offset ${byteOff} not a multiple of 8`);
+// Record `i` of section `sec` in info part `part` is named only when it is wrong: a message per
+// record would cost a string for each of thousands.
+function insnIndex(byteOff: number, part: string, sec: string, i: number): number {
+  if (byteOff % INSN_SIZE !== 0) {
+    throw new BTFError(`.BTF.ext: ${part} ${sec}[${i}]: instruction offset ${byteOff} not a multiple of 8`);
+  }
   return byteOff / INSN_SIZE;
 }
 
-function str(spec: Spec, off: number, what: string): string {
-  if (!spec.strings.has(off)) throw new BTFError(`.BTF.ext: ${what}: string offset ${off} out of range`);
+function str(spec: Spec, off: number, part: string, sec: string, i?: number): string {
+  if (!spec.strings.has(off)) {
+    throw new BTFError(`.BTF.ext: ${part} ${i === undefined ? sec : `${sec}[${i}]`}: string offset ${off} out of range`);
+  }
   return spec.strings.lookup(off);
 }
 
-function resolve(spec: Spec, id: number, what: string): Type {
-  if (id >= spec.nextId) throw new BTFError(`.BTF.ext: ${what}: type id ${id} out of range`);
+function resolve(spec: Spec, id: number, part: string, sec: string, i: number): Type {
+  if (id >= spec.nextId) throw new BTFError(`.BTF.ext: ${part} ${sec}[${i}]: type id ${id} out of range`);
   return spec.typeByID(id);
 }
 
@@ -232,7 +254,7 @@ function walk(
   let p = off + 4;
   while (p < end) {
     if (end - p < 8) throw new BTFError(`.BTF.ext: ${name}: truncated block header at offset ${p - off}`);
-    const sec = str(spec, view.getUint32(p, le), `${name} block at offset ${p - off}`);
+    const sec = str(spec, view.getUint32(p, le), name, `block at offset ${p - off}`);
     const num = view.getUint32(p + 4, le);
     p += 8;
     if (num === 0) throw new BTFError(`.BTF.ext: ${name} for section ${sec} has no records`);

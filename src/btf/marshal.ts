@@ -108,7 +108,7 @@ export function marshalSpec(
   };
   for (const t of input instanceof Spec ? input.types() : input) add(t);
   // Close over references: appended types are visited in turn.
-  for (let i = 0; i < list.length; i++) for (const r of refs(list[i]!)) add(r);
+  for (let i = 0; i < list.length; i++) visitRefs(list[i]!, add);
 
   // ENUM64 sanitised to a UNION needs a member type: one shared 1-byte INT, as libbpf adds.
   let placeholder = 0;
@@ -140,16 +140,20 @@ export function marshalSpec(
   return { bytes: out.bytes(), typeIDs: ids, strings: strings.offsets };
 }
 
-/** Types `t` refers to directly. */
-function refs(t: Type): Type[] {
+/** Calls `visit` with each type `t` refers to directly, in record order. */
+function visitRefs(t: Type, visit: (r: Type) => void): void {
   switch (t.kind) {
     case Kind.Pointer:
-      return [t.target];
+      visit(t.target);
+      return;
     case Kind.Array:
-      return [t.type, t.index];
+      visit(t.type);
+      visit(t.index);
+      return;
     case Kind.Struct:
     case Kind.Union:
-      return t.members.map((m) => m.type);
+      for (const m of t.members) visit(m.type);
+      return;
     case Kind.Typedef:
     case Kind.Volatile:
     case Kind.Const:
@@ -158,13 +162,17 @@ function refs(t: Type): Type[] {
     case Kind.Func:
     case Kind.Var:
     case Kind.DeclTag:
-      return [t.type];
+      visit(t.type);
+      return;
     case Kind.FuncProto:
-      return [t.return, ...t.params.map((p) => p.type)];
+      visit(t.return);
+      for (const p of t.params) visit(p.type);
+      return;
     case Kind.Datasec:
-      return t.vars.map((v) => v.type);
+      for (const v of t.vars) visit(v.type);
+      return;
     default:
-      return [];
+      return;
   }
 }
 
@@ -344,7 +352,10 @@ function members(
       }
       w.u32((m.bitfieldSize << 24) | m.bitOffset);
     } else {
-      w.u32(u32(t, `member ${m.name} bit offset`, m.bitOffset));
+      if (!Number.isInteger(m.bitOffset) || m.bitOffset < 0 || m.bitOffset > 0xffffffff) {
+        throw new BTFError(`${kindName(kind)} ${name || "(anonymous)"}: member ${m.name} bit offset ${m.bitOffset} does not fit 32 bits`);
+      }
+      w.u32(m.bitOffset);
     }
   }
 }

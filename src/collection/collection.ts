@@ -9,6 +9,7 @@ import { readdirSync } from "node:fs";
 import { KERNEL_BTF_DIR, loadKernelModuleSpec, loadKernelSpec, type LineInfo, type Spec as BTFSpec, type Type } from "../btf/index.js";
 import { btfGetFdByName, closeRaw } from "../syscall/index.js";
 import { loadBTF, type LoadedBTF } from "../prog/object-btf.js";
+import { loadObjectBTF } from "../prog/object-btf-raw.js";
 import { ArgumentError, EbpfError, LoadError } from "../errors.js";
 import { newMap, type BpfMap } from "../map/index.js";
 import { setMapTypes } from "../map/typed.js";
@@ -206,13 +207,16 @@ function sharedBTF(spec: CollectionSpec, mapNames: readonly string[], progNames:
     if (m.key) types.push(m.key);
     if (m.value) types.push(m.value);
   }
+  let ownBTF = true;
   for (const name of progNames) {
     const btf = spec.programs[name]!.btf;
     if (!btf) continue;
+    ownBTF &&= btf.spec === spec.types;
     for (const f of btf.funcInfos) types.push(f.func);
-    lines.push(...btf.lineInfos);
+    for (const l of btf.lineInfos) lines.push(l);
   }
-  return loadBTF(types, lines);
+  // The object's BTF as it is when it can go so, else just the types used, marshalled.
+  return (ownBTF && spec.types ? loadObjectBTF(spec.types, types, lines) : undefined) ?? loadBTF(types, lines);
 }
 
 // Map types whose creation refuses key/value BTF (queue and stack have no key and no

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
+import { Buffer, isAscii } from "node:buffer";
 import { ELFError } from "../errors.js";
 import { hex } from "./bytes.js";
 
@@ -18,8 +18,13 @@ import { hex } from "./bytes.js";
  * ```
  */
 export class StringTable {
-  /** A `Buffer` view of the same bytes: its native UTF-8 decoding is the fastest for many short names. */
+  /** A `Buffer` view of the same bytes, for its native UTF-8 decoding. */
   private readonly buf: Buffer;
+  // The whole table as one string when it is ASCII (symbol and section names nearly always are):
+  // a name is then a substring, not a native decode call. Made once enough lookups pay for it,
+  // so a few names out of a large binary's table are still decoded one by one.
+  private text: string | null | undefined;
+  private lookups = 0;
 
   constructor(
     bytes: Uint8Array,
@@ -45,10 +50,14 @@ export class StringTable {
         `${user} ${index}: name offset ${hex(offset)} beyond end of ${this.what} (${hex(buf.length)} bytes)`,
       );
     }
-    const end = buf.indexOf(0, offset);
+    if (this.text === undefined && ++this.lookups > buf.length >>> 8) {
+      this.text = isAscii(buf) ? buf.toString("latin1") : null;
+    }
+    const text = this.text ?? null;
+    const end = text !== null ? text.indexOf("\0", offset) : buf.indexOf(0, offset);
     if (end < 0) {
       throw new ELFError(`${user} ${index}: name at offset ${hex(offset)} in ${this.what} is not NUL-terminated`);
     }
-    return buf.toString("utf8", offset, end);
+    return text !== null ? text.substring(offset, end) : buf.toString("utf8", offset, end);
   }
 }

@@ -46,7 +46,7 @@ export function validateMapSpec(spec: MapSpec): void {
   const flags = u32(spec, "flags");
   u32(spec, "numaNode");
   const name = spec.name ?? "";
-  if (typeof name !== "string" || new TextEncoder().encode(name).length > 15 || !NAME_RE.test(name)) {
+  if (typeof name !== "string" || Buffer.byteLength(name, "utf8") > 15 || !NAME_RE.test(name)) {
     throw new ArgumentError(`${what(spec)}: name must be at most 15 characters of [A-Za-z0-9_.], got ${JSON.stringify(name)}`);
   }
   const extra = spec.mapExtra ?? 0;

@@ -60,6 +60,11 @@ export interface LoadedBTF {
   readonly typeIDs: ReadonlyMap<Type, number>;
   /** Each string's offset in the loaded string table. */
   readonly strings: ReadonlyMap<string, number>;
+  /**
+   * True when this is the object's own BTF, whose string table the line records' own offsets
+   * (`fileNameOffset`, `lineOffset`) point into: they were checked when it was loaded.
+   */
+  readonly ownLineOffsets?: boolean;
   close(): void;
 }
 
@@ -89,12 +94,15 @@ export function loadBTF(types: Iterable<Type>, lineInfos: Iterable<LineInfo>): L
   return { fd, typeIDs, strings, close: () => closeRaw(fd) };
 }
 
-// The file name and source line of each line info, which line_info names by string offset.
-function* lineStrings(lineInfos: Iterable<LineInfo>): IterableIterator<string> {
+// The file names and source lines that line_info names by string offset, each once: a program
+// has a few hundred records over a few dozen lines.
+function lineStrings(lineInfos: Iterable<LineInfo>): Set<string> {
+  const out = new Set<string>();
   for (const l of lineInfos) {
-    yield l.fileName;
-    yield l.line;
+    out.add(l.fileName);
+    out.add(l.line);
   }
+  return out;
 }
 
 /** The BTF-related attributes of BPF_PROG_LOAD, and the BTF fd to close after loading. */
@@ -137,12 +145,13 @@ export function programBTFAttrs(btf: ProgramBTF, shared?: LoadedBTF): ProgramBTF
     funcInfo[at + 1] = m.typeIDs.get(f.func)!;
   }
   const lines = btf.lineInfos;
+  const own = m.ownLineOffsets === true;
   const lineInfo = new Uint32Array(Math.max(1, lines.length * (LINE_INFO_SIZE / 4)));
   for (let i = 0, at = 0; i < lines.length; i++, at += LINE_INFO_SIZE / 4) {
     const l = lines[i]!;
     lineInfo[at] = l.insnOff;
-    lineInfo[at + 1] = m.strings.get(l.fileName) ?? 0;
-    lineInfo[at + 2] = m.strings.get(l.line) ?? 0;
+    lineInfo[at + 1] = own ? l.fileNameOffset! : m.strings.get(l.fileName) ?? 0;
+    lineInfo[at + 2] = own ? l.lineOffset! : m.strings.get(l.line) ?? 0;
     lineInfo[at + 3] = (l.lineNumber << 10) | (l.column & 0x3ff);
   }
   return {

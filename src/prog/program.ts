@@ -260,20 +260,17 @@ export function newProgram(spec: ProgramSpec, options: ProgramOptions = {}): Pro
       progFlags: flags,
       attachBtfId,
       // attach_prog_fd shares this field: the program whose BTF attachBtfId is an id of.
-      ...(attachTarget === undefined ? {} : { attachBtfObjFd: attachTarget.fd }),
+      attachBtfObjFd: attachTarget?.fd,
       kernVersion: kernelVersion === 0 && type === ProgramType.Kprobe ? linuxVersionCode() : kernelVersion,
-      ...(fdArray ? { fdArray: addressOf(fdArray) } : {}),
-      ...(btf
-        ? {
-            progBtfFd: btf.progBtfFd,
-            funcInfo: addressOf(btf.funcInfo),
-            funcInfoRecSize: FUNC_INFO_SIZE,
-            funcInfoCnt: btf.funcInfoCnt,
-            lineInfo: addressOf(btf.lineInfo),
-            lineInfoRecSize: LINE_INFO_SIZE,
-            lineInfoCnt: btf.lineInfoCnt,
-          }
-        : {}),
+      // Fields left undefined stay zero: one object shape instead of spreads of optional parts.
+      fdArray: fdArray ? addressOf(fdArray) : undefined,
+      progBtfFd: btf?.progBtfFd,
+      funcInfo: btf ? addressOf(btf.funcInfo) : undefined,
+      funcInfoRecSize: btf ? FUNC_INFO_SIZE : undefined,
+      funcInfoCnt: btf?.funcInfoCnt,
+      lineInfo: btf ? addressOf(btf.lineInfo) : undefined,
+      lineInfoRecSize: btf ? LINE_INFO_SIZE : undefined,
+      lineInfoCnt: btf?.lineInfoCnt,
     },
     name,
     options ?? {},

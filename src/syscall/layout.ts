@@ -42,6 +42,9 @@ type ValueOf<F> = F extends Field<"chars">
 /** The JavaScript values a struct's fields take; every field is optional and defaults to zero. */
 export type StructValues<F extends Record<string, Field>> = { [K in keyof F]?: ValueOf<F[K]> };
 
+/** Field values where the fields named `S` are skipped, so may hold anything. */
+export type SkipValues<F extends Record<string, Field>, S extends keyof F> = Omit<StructValues<F>, S> & { [K in S]?: unknown };
+
 /** The values of a laid-out struct's fields. */
 export type AttrValues<S> = S extends Struct<infer F> ? StructValues<F> : never;
 
@@ -49,10 +52,15 @@ export type AttrValues<S> = S extends Struct<infer F> ? StructValues<F> : never;
 export interface Struct<F extends Record<string, Field>> {
   readonly size: number;
   readonly offsets: { readonly [K in keyof F]: number };
-  /** A fresh zeroed attribute with the given fields, in memory whose address is stable. */
-  build(values: StructValues<F>): Uint8Array;
-  /** Zero `size` bytes at `base` and write the given fields. */
-  write(view: DataView, values: StructValues<F>, base?: number): void;
+  /**
+   * A fresh zeroed attribute with the given fields, in memory whose address is stable. Fields
+   * named in `skip` are left zero whatever `values` holds under that name.
+   */
+  build<S extends keyof F & string = never>(values: SkipValues<F, S>, skip?: ReadonlySet<S>): Uint8Array;
+  /** Zero `size` bytes at `base` and write the given fields (but those named in `skip`). */
+  write<S extends keyof F & string = never>(view: DataView, values: SkipValues<F, S>, base?: number, skip?: ReadonlySet<S>): void;
+  /** Write one field. */
+  set<K extends keyof F & string>(view: DataView, field: K, value: ValueOf<F[K]>, base?: number): void;
   /** Read a numeric field. */
   get(view: DataView, field: keyof F & string, base?: number): number;
   /** Read a 64-bit field. */
@@ -81,22 +89,28 @@ export function struct<F extends Record<string, Field>>(fields: F): Struct<F> {
     maxAlign = Math.max(maxAlign, field.align);
   }
   const size = alignUp(offset, maxAlign);
-  const entries = Object.entries(fields);
+  // Parallel arrays: a write walks them by index, without an entry array per field.
+  const names = Object.keys(fields);
+  const fieldList = names.map((n) => fields[n]!);
+  const fieldOffsets = names.map((n) => offsets[n]!);
   const layout: Struct<F> = {
     size,
     offsets: offsets as { [K in keyof F]: number },
-    build(values) {
+    build(values, skip) {
       const bytes = new Uint8Array(new ArrayBuffer(size));
-      layout.write(new DataView(bytes.buffer), values);
+      layout.write(new DataView(bytes.buffer), values, 0, skip);
       return bytes;
     },
-    write(view, values, base = 0) {
+    write(view, values, base = 0, skip) {
       new Uint8Array(view.buffer, view.byteOffset + base, size).fill(0);
-      for (const [name, field] of entries) {
-        const value = (values as Record<string, unknown>)[name];
-        if (value === undefined) continue;
-        writeField(view, base + offsets[name]!, field, value, name);
+      for (let i = 0; i < names.length; i++) {
+        const value = (values as Record<string, unknown>)[names[i]!];
+        if (value === undefined || (skip as ReadonlySet<string> | undefined)?.has(names[i]!)) continue;
+        writeField(view, base + fieldOffsets[i]!, fieldList[i]!, value, names[i]!);
       }
+    },
+    set(view, field, value, base = 0) {
+      writeField(view, base + offsets[field]!, fields[field]!, value, field);
     },
     get(view, field, base = 0) {
       const f = fields[field]!;
@@ -130,10 +144,18 @@ function writeField(view: DataView, at: number, field: Field, value: unknown, na
       return;
     case "u64":
     case "ptr":
+      if (typeof value === "number" && value >= 0 && value <= Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
+        // Two 32-bit halves: no bigint for the addresses and sizes every attribute carries.
+        const low = value % 0x1_0000_0000;
+        const high = (value - low) / 0x1_0000_0000;
+        view.setUint32(at + (LITTLE_ENDIAN ? 0 : 4), low, LITTLE_ENDIAN);
+        view.setUint32(at + (LITTLE_ENDIAN ? 4 : 0), high, LITTLE_ENDIAN);
+        return;
+      }
       view.setBigUint64(at, BigInt(value as number | bigint), LITTLE_ENDIAN);
       return;
     case "chars": {
-      const bytes = typeof value === "string" ? new TextEncoder().encode(value) : (value as Uint8Array);
+      const bytes = typeof value === "string" ? utf8.encode(value) : (value as Uint8Array);
       // The kernel wants a NUL inside the array; longer names are cut, as libbpf does.
       const n = Math.min(bytes.length, field.size - (typeof value === "string" ? 1 : 0));
       new Uint8Array(view.buffer, view.byteOffset + at, n).set(bytes.subarray(0, n));
@@ -143,6 +165,8 @@ function writeField(view: DataView, at: number, field: Field, value: unknown, na
       throw new Error(`layout: field ${name} has unknown kind ${field.kind}`);
   }
 }
+
+const utf8 = new TextEncoder();
 
 function alignUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;

@@ -4,7 +4,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { release } from "node:os";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadKernelSpec, Kind, type Type } from "../../src/btf/index.js";
+import { Int, Kind, loadKernelSpec, loadSpecFromBuffer, type Type } from "../../src/btf/index.js";
+import { btfBytesById } from "../../src/syscall/index.js";
 import { AttachType, loadAndAssign, loadCollectionSpec, newCollection, ProgramType, type CollectionSpec } from "../../src/index.js";
 import { findKernelSymbol } from "../../src/internal/kallsyms.js";
 import { LookupLock, UpdateLock } from "../../src/map/types.js";
@@ -260,6 +261,71 @@ describe("bpf/*.o on the running kernel", () => {
       expect(main.run({ data: packet(65) }).retval).toBe(4);
       expect(main.run({ data: packet(64) }).retval).toBe(99);
       expect(main.run({ data: packet(62) }).retval).toBe(99);
+    });
+  });
+
+  describe("bench_load.o", () => {
+    // Ethernet, IPv4 (no options), UDP from port 1234 to port 53; zero-padded to 64 bytes.
+    const udpPacket = (): Uint8Array => {
+      const p = new Uint8Array(64);
+      const v = new DataView(p.buffer);
+      v.setUint16(12, 0x0800);
+      p[14] = 0x45;
+      v.setUint16(16, 50);
+      p[22] = 64;
+      p[23] = 17;
+      v.setUint16(34, 1234);
+      v.setUint16(36, 53);
+      v.setUint16(38, 30);
+      return p;
+    };
+
+    it("xdp_pass parses an IPv4/UDP packet and counts it; an ARP frame is not counted", async () => {
+      const spec = await load("bench_load");
+      using coll = loadAndAssign(spec, { programs: ["xdp_pass"] });
+      const prog = coll.programs.xdp_pass!;
+      expect(prog.run({ data: udpPacket() }).retval).toBe(2);
+      const arp = udpPacket();
+      new DataView(arp.buffer).setUint16(12, 0x0806);
+      expect(prog.run({ data: arp }).retval).toBe(2);
+      expect(u64(coll.maps.totals!.lookup(new Uint8Array([1, 0, 0, 0]))!)).toBe(1n);
+    });
+
+    it("the object's BTF goes to the kernel as it is, its data sections' sizes and offsets filled in", async () => {
+      const spec = await load("bench_load");
+      using coll = newCollection(spec);
+      const loaded = loadSpecFromBuffer(btfBytesById(coll.programs.xdp_pass!.info().btfId));
+      expect(loaded.typeCount).toBe(spec.types!.typeCount);
+      const maps = loaded.typeByName(".maps", Kind.Datasec);
+      expect(maps.size).toBe(144);
+      expect(maps.vars.map((v) => [v.type.name, v.offset, v.size])).toEqual([
+        ["counts", 0, 32],
+        ["totals", 32, 32],
+        ["scratch", 64, 32],
+        ["recent", 96, 32],
+        ["events", 128, 16],
+      ]);
+      expect(loaded.typeByName("license", Kind.Datasec).size).toBe(4);
+    });
+
+    it("a line record edited by hand makes the loader marshal just the types used, with the new line", async () => {
+      const spec = await load("bench_load");
+      const li = spec.programs.xdp_pass!.btf!.lineInfos[0]!;
+      li.line = "// edited";
+      using coll = newCollection(spec);
+      const bytes = btfBytesById(coll.programs.xdp_pass!.info().btfId);
+      expect(loadSpecFromBuffer(bytes).typeCount).toBeLessThan(spec.types!.typeCount);
+      expect(Buffer.from(bytes).includes("// edited\0")).toBe(true);
+    });
+
+    it("a map key type from elsewhere makes the loader marshal just the types used", async () => {
+      const spec = await load("bench_load");
+      spec.maps.counts!.key = new Int({ name: "flow_port", size: 4, bits: 32 });
+      using coll = newCollection(spec);
+      const loaded = loadSpecFromBuffer(btfBytesById(coll.programs.xdp_pass!.info().btfId));
+      expect(loaded.typeCount).toBeLessThan(spec.types!.typeCount);
+      expect(loaded.typeByName("flow_port", Kind.Int).size).toBe(4);
+      expect(coll.programs.xdp_pass!.run({ data: udpPacket() }).retval).toBe(2);
     });
   });
 

@@ -138,6 +138,34 @@ describe("bpf/loader_maps.o: legacy and BTF map definitions", () => {
   });
 });
 
+describe("bpf/bench_load.o: what its BTF needs to load as it is", () => {
+  it("fills in the sizes and variable offsets clang leaves at 0 in .maps and license", async () => {
+    const spec = await load("bench_load");
+    const maps = spec.types!.typeByName(".maps", Kind.Datasec);
+    expect(maps.size).toBe(144);
+    expect(maps.vars.map((v) => [v.type.name, v.offset, v.size])).toEqual([
+      ["counts", 0, 32],
+      ["totals", 32, 32],
+      ["scratch", 64, 32],
+      ["recent", 96, 32],
+      ["events", 128, 16],
+    ]);
+    const license = spec.types!.typeByName("license", Kind.Datasec);
+    expect([license.size, license.vars[0]!.offset]).toEqual([4, 0]);
+  });
+
+  it("keeps each line record's string offsets, which name its file and source line", async () => {
+    const spec = await load("bench_load");
+    const lines = Object.values(spec.programs).flatMap((p) => p.btf!.lineInfos);
+    expect(lines.length).toBe(286);
+    for (const l of lines) {
+      expect(spec.types!.strings.lookup(l.fileNameOffset!)).toBe(l.fileName);
+      expect(spec.types!.strings.lookup(l.lineOffset!)).toBe(l.line);
+    }
+    expect(new Set(lines.map((l) => l.fileName))).toEqual(new Set([expect.stringMatching(/bench_load\.c$/)]));
+  });
+});
+
 describe("bpf/loader_globals.o: data sections, license and version", () => {
   it("parses data maps with their initial contents", async () => {
     const spec = await load("loader_globals");

@@ -69,6 +69,22 @@ describe("layout engine", () => {
     expect([...bytes.subarray(4, 8)]).toEqual([97, 98, 99, 0]);
     expect(s.get64(new DataView(bytes.buffer), "p")).toBe(0x1234n);
   });
+  it("writes 64-bit fields given as numbers above 32 bits exactly; a negative one wraps as a bigint does", () => {
+    const s = struct({ p: ptr, n: u64 });
+    const bytes = s.build({ p: 0x7f12_3456_789a, n: 2 ** 53 - 1 });
+    const view = new DataView(bytes.buffer);
+    expect(s.get64(view, "p")).toBe(0x7f12_3456_789an);
+    expect(s.get64(view, "n")).toBe(2n ** 53n - 1n);
+    expect(s.get64(new DataView(s.build({ n: -1 }).buffer), "n")).toBe(2n ** 64n - 1n);
+  });
+  it("skips the fields it is told to, and sets one field at a time", () => {
+    const s = struct({ fd: u32, buf: ptr, len: u32 });
+    const bytes = s.build({ fd: 3, buf: new Uint8Array(8), len: 9 }, new Set(["buf"] as const));
+    const view = new DataView(bytes.buffer);
+    expect([s.get(view, "fd"), s.get64(view, "buf"), s.get(view, "len")]).toEqual([3, 0n, 9]);
+    s.set(view, "buf", 0xabcdn);
+    expect(s.get64(view, "buf")).toBe(0xabcdn);
+  });
 });
 
 describe("errors", () => {

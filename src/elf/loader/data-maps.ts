@@ -42,8 +42,8 @@ export function dataSection(
   const contents = new Uint8Array(section.size);
   if (section.type !== SHT_NOBITS) contents.set(section.data());
   const readonly = name.startsWith(".rodata");
+  // Its size and offsets are filled in already (fixupDatasecs).
   const datasec = spec?.anyTypesByName(name).find((t): t is Datasec => t.kind === Kind.Datasec);
-  if (datasec) fixupDatasec(file, cs, datasec);
   const map: CollectionMapSpec = {
     name,
     type: MapType.Array,
@@ -80,18 +80,4 @@ export function dataSection(
     }
   }
   return { map, variables };
-}
-
-// clang leaves a data section's BTF size and variable offsets at 0; the ELF section and symbol
-// table have the real values, as libbpf's btf_fixup_datasec knows.
-function fixupDatasec(file: ElfFile, cs: ClassifiedSection, ds: Datasec): void {
-  ds.size = cs.section.size;
-  const offsets = new Map<string, number>();
-  for (const s of file.symbols) if (s.sectionIndex === cs.section.index) offsets.set(s.name, Number(s.value));
-  for (const vsi of ds.vars) {
-    if (vsi.type.kind !== Kind.Var) continue;
-    const off = offsets.get(vsi.type.name);
-    if (off === undefined) throw new LoadError(`${cs.section.name}: variable ${vsi.type.name} has no symbol`);
-    vsi.offset = off;
-  }
 }

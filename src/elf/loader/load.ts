@@ -13,6 +13,7 @@ import { EM_BPF, ET_REL } from "../constants.js";
 import { ElfFile } from "../file.js";
 import { btfMaps } from "./btf-maps.js";
 import { dataSection } from "./data-maps.js";
+import { fixupDatasecs } from "./datasecs.js";
 import { collectExterns } from "./externs.js";
 import { sectionFunctions, weakSymbols, type FunctionCode } from "./functions.js";
 import { legacyMaps } from "./legacy-maps.js";
@@ -73,6 +74,7 @@ function load(bytes: Uint8Array): CollectionSpec {
   const extSection = file.section(".BTF.ext");
   const ext: ExtInfos | undefined =
     types && extSection ? loadExtInfosFromBuffer(extSection.data(), byteOrder, types) : undefined;
+  if (types) fixupDatasecs(file, types);
 
   let license = "";
   let kernelVersion = 0;

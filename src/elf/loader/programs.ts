@@ -63,7 +63,15 @@ export function buildPrograms(functions: readonly FunctionCode[], ctx: ProgramCo
         }
         for (const r of ctx.ext.lineInfos.get(name) ?? []) {
           if (r.insnOff >= start && r.insnOff < end) {
-            lineInfos.push({ insnOff: r.insnOff + shift, fileName: r.fileName, line: r.line, lineNumber: r.lineNumber, column: r.column });
+            lineInfos.push({
+              insnOff: r.insnOff + shift,
+              fileName: r.fileName,
+              line: r.line,
+              lineNumber: r.lineNumber,
+              column: r.column,
+              fileNameOffset: r.fileNameOffset,
+              lineOffset: r.lineOffset,
+            });
           }
         }
         for (const r of ctx.ext.coreRelos.get(name) ?? []) {

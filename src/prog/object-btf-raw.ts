@@ -1,0 +1,117 @@
+/**
+ * The object's own BTF loaded as it is, the way libbpf loads it: type ids and string offsets stay
+ * those of the object, so nothing is decoded or marshalled. Only what the loader fills in — data
+ * section sizes and offsets, the linkage of `.kconfig` externs — is written back into a copy.
+ *
+ * @module
+ */
+import {
+  FuncLinkage,
+  hostByteOrder,
+  Kind,
+  VarLinkage,
+  type Datasec,
+  type LineInfo,
+  type Spec,
+  type Type,
+  type Var,
+} from "../btf/index.js";
+import { btfLoad, closeRaw, SyscallError } from "../syscall/index.js";
+import type { LoadedBTF } from "./object-btf.js";
+
+/**
+ * Load `spec`, an object's BTF, for programs and maps that use `types` and `lineInfos` of it.
+ * Returns undefined when it cannot go as it is — a type or line record from elsewhere, split BTF,
+ * a foreign byte order, extern functions or variables (the kernel's BTF check refuses them) — or
+ * when the kernel refuses it (kinds it does not know); {@link loadBTF} then marshals just the
+ * types used.
+ *
+ * @example
+ * ```ts
+ * const btf = loadObjectBTF(spec.types, [spec.maps.counts.key], []) ?? loadBTF([spec.maps.counts.key], []);
+ * btf?.close();
+ * ```
+ */
+export function loadObjectBTF(spec: Spec, types: Iterable<Type>, lineInfos: Iterable<LineInfo>): LoadedBTF | undefined {
+  if (spec.base !== undefined || spec.byteOrder !== hostByteOrder()) return undefined;
+  const typeIDs = new Map<Type, number>();
+  for (const t of types) {
+    if (typeIDs.has(t)) continue;
+    const id = ownID(spec, t);
+    if (id === undefined) return undefined;
+    typeIDs.set(t, id);
+  }
+  if (typeIDs.size === 0) return undefined;
+  const strings = lineStringOffsets(spec, lineInfos);
+  if (strings === undefined) return undefined;
+  const bytes = patched(spec);
+  if (bytes === undefined) return undefined;
+  let fd: number;
+  try {
+    fd = btfLoad(bytes);
+  } catch (err) {
+    if (err instanceof SyscallError) return undefined;
+    throw err;
+  }
+  return { fd, typeIDs, strings, ownLineOffsets: true, close: () => closeRaw(fd) };
+}
+
+function ownID(spec: Spec, t: Type): number | undefined {
+  try {
+    return spec.typeID(t);
+  } catch {
+    return undefined;
+  }
+}
+
+// Each line record's strings are checked once per offset against the object's string table: a
+// record edited by hand no longer matches its offsets.
+function lineStringOffsets(spec: Spec, lineInfos: Iterable<LineInfo>): Map<string, number> | undefined {
+  const strings = new Map<string, number>();
+  const checked = new Map<number, string>();
+  const known = (offset: number | undefined, s: string): boolean => {
+    if (offset === undefined) return false;
+    const seen = checked.get(offset);
+    if (seen !== undefined) return seen === s;
+    if (!spec.strings.has(offset) || spec.strings.lookup(offset) !== s) return false;
+    checked.set(offset, s);
+    strings.set(s, offset);
+    return true;
+  };
+  for (const l of lineInfos) {
+    if (!known(l.fileNameOffset, l.fileName) || !known(l.lineOffset, l.line)) return undefined;
+  }
+  return strings;
+}
+
+// A copy of the raw BTF with each DATASEC's size and variable offsets and sizes, and each VAR's
+// linkage, taken from the decoded types the loader filled in.
+function patched(spec: Spec): Uint8Array | undefined {
+  const { bytes, le, kinds, offsets, firstId, count } = spec.raw;
+  // A copy (a Buffer's slice would share the file's memory).
+  const out = new Uint8Array(bytes);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i]!;
+    const at = offsets[i]!;
+    if (kind === Kind.Func) {
+      if ((view.getUint32(at + 4, le) & 0xffff) === FuncLinkage.Extern) return undefined;
+    } else if (kind === Kind.Var) {
+      const v = spec.typeByID(firstId + i) as Var;
+      if (v.linkage === VarLinkage.Extern) return undefined;
+      view.setUint32(at + 12, v.linkage, le);
+    } else if (kind === Kind.Datasec) {
+      const ds = spec.typeByID(firstId + i) as Datasec;
+      if (ds.vars.length !== (view.getUint32(at + 4, le) & 0xffff)) return undefined;
+      view.setUint32(at + 8, ds.size, le);
+      for (let n = 0; n < ds.vars.length; n++) {
+        const vsi = ds.vars[n]!;
+        const rec = at + 12 + n * 12;
+        if (ownID(spec, vsi.type) !== view.getUint32(rec, le)) return undefined;
+        view.setUint32(rec + 4, vsi.offset, le);
+        view.setUint32(rec + 8, vsi.size, le);
+      }
+    }
+  }
+  return out;
+}
