@@ -16,8 +16,8 @@ import {
   type Type,
   type Var,
 } from "../btf/index.js";
-import { btfLoad, closeRaw, SyscallError } from "../syscall/index.js";
-import type { LoadedBTF } from "./object-btf.js";
+import { closeRaw } from "../syscall/index.js";
+import { tryBTFLoad, type LoadedBTF } from "./object-btf.js";
 
 /**
  * Load `spec`, an object's BTF, for programs and maps that use `types` and `lineInfos` of it.
@@ -45,15 +45,8 @@ export function loadObjectBTF(spec: Spec, types: Iterable<Type>, lineInfos: Iter
   const strings = lineStringOffsets(spec, lineInfos);
   if (strings === undefined) return undefined;
   const bytes = patched(spec);
-  if (bytes === undefined) return undefined;
-  let fd: number;
-  try {
-    fd = btfLoad(bytes);
-  } catch (err) {
-    if (err instanceof SyscallError) return undefined;
-    throw err;
-  }
-  return { fd, typeIDs, strings, ownLineOffsets: true, close: () => closeRaw(fd) };
+  const fd = bytes === undefined ? undefined : tryBTFLoad(bytes);
+  return fd === undefined ? undefined : { fd, typeIDs, strings, ownLineOffsets: true, close: () => closeRaw(fd) };
 }
 
 function ownID(spec: Spec, t: Type): number | undefined {

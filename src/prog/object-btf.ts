@@ -84,14 +84,26 @@ export function loadBTF(types: Iterable<Type>, lineInfos: Iterable<LineInfo>): L
   const list = [...new Set(types)];
   if (list.length === 0) return undefined;
   const { bytes, typeIDs, strings } = marshalSpec(list, { strings: lineStrings(lineInfos) });
-  let fd: number;
+  const fd = tryBTFLoad(bytes);
+  return fd === undefined ? undefined : { fd, typeIDs, strings, close: () => closeRaw(fd) };
+}
+
+/**
+ * BPF_BTF_LOAD of `bytes`: the fd, or undefined when the kernel refuses the BTF (no BTF support,
+ * kinds it does not know), since programs and maps then load without it, as libbpf does.
+ *
+ * @example
+ * ```ts
+ * const fd = tryBTFLoad(marshalSpec([u32]).bytes);
+ * ```
+ */
+export function tryBTFLoad(bytes: Uint8Array): number | undefined {
   try {
-    fd = btfLoad(bytes);
+    return btfLoad(bytes);
   } catch (err) {
     if (err instanceof SyscallError) return undefined;
     throw err;
   }
-  return { fd, typeIDs, strings, close: () => closeRaw(fd) };
 }
 
 // The file names and source lines that line_info names by string offset, each once: a program
