@@ -71,11 +71,11 @@ export interface ProbeLoad {
  * const { error, log } = tryLoadProgram({ progType: 6, insns: probeInstructions(), license: "" }, true);
  * ```
  */
-export function tryLoadProgram(input: Omit<ProgLoadInput, "logBuf" | "logLevel">, withLog: boolean): ProbeLoad {
+export function tryLoadProgram(input: ProgLoadInput, withLog: boolean): ProbeLoad {
   const logBuf = withLog ? new Uint8Array(PROBE_LOG_SIZE) : undefined;
   let error: SyscallError | undefined;
   try {
-    closeRaw(progLoad({ ...input, logLevel: withLog ? 1 : 0, logBuf }));
+    closeRaw(progLoad(input, logBuf ? { level: 1, buf: logBuf } : undefined));
   } catch (err) {
     if (!(err instanceof SyscallError)) throw err;
     error = err;

@@ -104,7 +104,7 @@ export function programProbe(type: number, caller: string): ProgramProbe {
  * const input = probeLoadInput(ProgramType.XDP, programProbe(ProgramType.XDP, "x"));
  * ```
  */
-export function probeLoadInput(type: number, probe: ProgramProbe): Omit<ProgLoadInput, "insns" | "logBuf" | "logLevel"> {
+export function probeLoadInput(type: number, probe: ProgramProbe): Omit<ProgLoadInput, "insns"> {
   return {
     progType: type,
     license: probe.license ?? "",

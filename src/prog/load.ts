@@ -43,7 +43,7 @@ export interface LoadResult {
  * ```
  */
 export function loadProgram(
-  input: Omit<ProgLoadInput, "logBuf" | "logLevel">,
+  input: ProgLoadInput,
   name: string,
   options: ProgramOptions,
 ): LoadResult {
@@ -55,7 +55,7 @@ export function loadProgram(
     const logBuf = level === 0 ? undefined : new Uint8Array(size);
     const out = { logTrueSize: 0 };
     try {
-      const fd = progLoad({ ...input, logLevel: level, logBuf }, out);
+      const fd = progLoad(input, logBuf ? { level, buf: logBuf } : undefined, out);
       return { fd, log: logBuf ? cString(logBuf) : "" };
     } catch (err) {
       if (!(err instanceof SyscallError) || err instanceof PermissionError) throw err;

@@ -158,7 +158,7 @@ export function loadEmitProgram(o: EmitOptions): FD {
     // Load again with a verifier log for the message.
     const log = new Uint8Array(1 << 22);
     try {
-      progLoad({ progType: PROG_TYPE_XDP, insns, license: "GPL", logBuf: log, logLevel: 1 }, undefined);
+      progLoad({ progType: PROG_TYPE_XDP, insns, license: "GPL" }, { level: 1, buf: log });
     } catch {
       // The first error is the one to report.
     }
