@@ -15,10 +15,12 @@ import { newMap, type BpfMap } from "../map/index.js";
 import { setMapTypes } from "../map/typed.js";
 import { MapType } from "../map/types.js";
 import { possibleCPUs } from "../internal/possible-cpus.js";
-import { newProgram, type Program, type ProgramOptions } from "../prog/index.js";
+import { Program, type ProgramOptions } from "../prog/index.js";
+import { startProgramLoad, type PendingProgram } from "../prog/load-on-worker.js";
+import { loadPreparedProgram, prepareProgram } from "../prog/program.js";
 import { ProgramType } from "../prog/types.js";
 import { kconfigContents } from "./kconfig.js";
-import { resolveReferences } from "./references.js";
+import { resolveReferences, type ReferenceTargets } from "./references.js";
 import { loadedVariables, type Variable } from "./variable.js";
 import type { CollectionMapSpec, CollectionProgramSpec, CollectionSpec } from "./spec.js";
 
@@ -74,6 +76,12 @@ export class Collection {
 /**
  * Create every map and load every program of `spec` (programs whose section starts with `?`, and
  * functions of unknown sections, are skipped).
+ *
+ * Programs of 64 or more instructions may be verified on worker threads (one fewer than the CPUs,
+ * at most three, started in the background on the first load and unref'd), so that the kernel
+ * verifies one while this thread prepares and loads the next; the collection is the same as one
+ * loaded program by program, and a refused program is loaded again on this thread for its log.
+ * Not while a verifier log is asked for, or when programs call kfuncs of kernel modules.
  *
  * @throws {LoadError} for references the spec cannot satisfy.
  * @throws {VerifierError} when the kernel rejects a program, with the verifier log.
@@ -162,30 +170,7 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
       // Module kfuncs are looked up only against the running kernel, not user-given types.
       moduleTypes: options.programs?.kernelTypes ? undefined : loadedModuleTypes,
     };
-    for (const name of progNames) {
-      const p = spec.programs[name]!;
-      if (p.instructions instanceof Uint8Array) throw new LoadError(`program ${name}: raw instruction bytes cannot be relocated`);
-      const modules = new ModuleBTFSlots();
-      try {
-        // Listed, not spread: a spread that adds closures costs V8 a microsecond a program.
-        const instructions = resolveReferences(name, p.instructions, {
-          maps: targets.maps,
-          externs: targets.externs,
-          kernelTypes: targets.kernelTypes,
-          moduleTypes: targets.moduleTypes,
-          moduleSlot: (m) => modules.slot(m),
-          moduleFd: (m) => modules.fd(m),
-        });
-        const prog = newProgram(
-          { ...p, instructions },
-          { ...options.programs, kernelTypes: targets.kernelTypes, btf, fdArray: modules.fdArray() },
-        );
-        owned.push(prog);
-        programs[name] = prog;
-      } finally {
-        modules.close();
-      }
-    }
+    loadPrograms(spec, progNames, options, targets, btf, programs, owned);
     for (const name of mapNames) {
       if (!options.mapReplacements?.[name]) fillReferences(spec.maps[name]!, maps[name]!, maps, programs);
     }
@@ -198,6 +183,66 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
   } finally {
     btf?.close();
   }
+}
+
+type Targets = Omit<ReferenceTargets, "moduleSlot" | "moduleFd">;
+
+// Programs load in spec order; each one whose load can go to a worker thread does, so that the
+// kernel verifies it while this thread prepares (or loads) the next. `programs` gets them in spec
+// order, and a failure is the first program's in that order, as if they had loaded one by one.
+function loadPrograms(
+  spec: CollectionSpec,
+  progNames: readonly string[],
+  options: CollectionOptions,
+  targets: Targets,
+  btf: LoadedBTF | undefined,
+  programs: Record<string, Program>,
+  owned: { close(): void }[],
+): void {
+  const progOptions = options.programs ?? {};
+  const loaded: (Program | PendingProgram)[] = [];
+  let failure: { at: number; err: unknown } | undefined;
+  for (let i = 0; i < progNames.length && failure === undefined; i++) {
+    const name = progNames[i]!;
+    const p = spec.programs[name]!;
+    const modules = new ModuleBTFSlots();
+    try {
+      if (p.instructions instanceof Uint8Array) throw new LoadError(`program ${name}: raw instruction bytes cannot be relocated`);
+      // Listed, not spread: a spread that adds closures costs V8 a microsecond a program.
+      const instructions = resolveReferences(name, p.instructions, {
+        maps: targets.maps,
+        externs: targets.externs,
+        kernelTypes: targets.kernelTypes,
+        moduleTypes: targets.moduleTypes,
+        moduleSlot: (m) => modules.slot(m),
+        moduleFd: (m) => modules.fd(m),
+      });
+      const programOptions = { ...progOptions, kernelTypes: targets.kernelTypes, btf, fdArray: modules.fdArray() };
+      const prepared = prepareProgram({ ...p, instructions }, programOptions);
+      // Module BTF fds are closed below, so such a program loads before they are.
+      const pending = modules.empty ? startProgramLoad(prepared, programOptions) : undefined;
+      loaded.push(pending ?? loadPreparedProgram(prepared, programOptions));
+    } catch (err) {
+      failure = { at: i, err };
+    } finally {
+      modules.close();
+    }
+  }
+  // Every load in flight is waited for, even after a failure, so that its fd is owned and closed.
+  for (let i = 0; i < loaded.length; i++) {
+    let prog = loaded[i]!;
+    if (!(prog instanceof Program)) {
+      try {
+        prog = prog.finish();
+      } catch (err) {
+        if (failure === undefined || i < failure.at) failure = { at: i, err };
+        continue;
+      }
+    }
+    owned.push(prog);
+    programs[progNames[i]!] = prog;
+  }
+  if (failure !== undefined) throw failure.err;
 }
 
 // One BTF object for the whole load — the maps' key/value types and the programs' functions —
@@ -292,6 +337,11 @@ class ModuleBTFSlots {
   /** The module's BTF fd (open until `close`), for a typed ksym's lddw. */
   fd(module: string): number {
     return this.#fds[this.slot(module) - 1]!;
+  }
+
+  /** Whether no module BTF was opened. */
+  get empty(): boolean {
+    return this.#fds.length === 0;
   }
 
   fdArray(): number[] | undefined {

@@ -5,13 +5,13 @@
  */
 import { rmSync } from "node:fs";
 import { ArgumentError } from "../errors.js";
-import { addressOf, closeRaw, FD, objPin } from "../syscall/index.js";
+import { addressOf, closeRaw, FD, objPin, type ProgLoadInput } from "../syscall/index.js";
 import { resolveAttachTarget, resolveProgramTarget } from "./attach-target.js";
 import { readProgramInfo, type ProgramInfo } from "./info.js";
 import { encodeInstructions } from "./instructions.js";
 import { linuxVersionCode } from "./kernel-version.js";
 import { loadProgram } from "./load.js";
-import { applyCORE, FUNC_INFO_SIZE, LINE_INFO_SIZE, programBTFAttrs } from "./object-btf.js";
+import { applyCORE, FUNC_INFO_SIZE, LINE_INFO_SIZE, programBTFAttrs, type ProgramBTFAttrs } from "./object-btf.js";
 import { testRun, type RunOptions, type RunResult } from "./run.js";
 import type { ProgramOptions, ProgramSpec } from "./spec.js";
 import type { ProgramStats } from "./stats.js";
@@ -214,6 +214,35 @@ export class Program {
  * ```
  */
 export function newProgram(spec: ProgramSpec, options: ProgramOptions = {}): Program {
+  return loadPreparedProgram(prepareProgram(spec, options), options);
+}
+
+/**
+ * A program checked and encoded for BPF_PROG_LOAD: everything {@link newProgram} does before the
+ * kernel call. It holds every buffer the call's attribute points to.
+ */
+export interface PreparedProgram {
+  readonly name: string;
+  /** `program NAME`, for errors. */
+  readonly what: string;
+  readonly type: ProgramType;
+  readonly input: ProgLoadInput;
+  /** func_info / line_info and the BTF they refer to; closed once the program is loaded. */
+  readonly btf: ProgramBTFAttrs | undefined;
+  readonly fdArray: Int32Array | undefined;
+}
+
+/**
+ * Check `spec` and encode it for BPF_PROG_LOAD (CO-RE applied, attach target resolved, BTF
+ * records built). Throws what {@link newProgram} throws for a spec that can never load.
+ *
+ * @example
+ * ```ts
+ * const prepared = prepareProgram(spec, {});
+ * const prog = loadPreparedProgram(prepared, {});
+ * ```
+ */
+export function prepareProgram(spec: ProgramSpec, options: ProgramOptions): PreparedProgram {
   if (spec === null || typeof spec !== "object") throw new ArgumentError("newProgram: spec must be a ProgramSpec");
   const name = spec.name ?? "";
   if (typeof name !== "string") throw new ArgumentError("newProgram: name must be a string");
@@ -247,40 +276,61 @@ export function newProgram(spec: ProgramSpec, options: ProgramOptions = {}): Pro
       : resolveProgramTarget(attachTarget.fd, spec.attachTo!);
   const btf = spec.btf ? programBTFAttrs(spec.btf, options?.btf) : undefined;
   const fdArray = options?.fdArray?.length ? new Int32Array(options.fdArray) : undefined;
+  const input: ProgLoadInput = {
+    progType: type,
+    insns,
+    license,
+    // The kernel takes [A-Za-z0-9_.] only; drop the rest, as cilium/ebpf does.
+    progName: name.replace(/[^A-Za-z0-9_.]/gu, "").slice(0, MAX_NAME),
+    expectedAttachType: attachType,
+    progFlags: flags,
+    attachBtfId,
+    // attach_prog_fd shares this field: the program whose BTF attachBtfId is an id of.
+    attachBtfObjFd: attachTarget?.fd,
+    kernVersion: kernelVersion === 0 && type === ProgramType.Kprobe ? linuxVersionCode() : kernelVersion,
+    // Fields left undefined stay zero: one object shape instead of spreads of optional parts.
+    fdArray: fdArray ? addressOf(fdArray) : undefined,
+    progBtfFd: btf?.progBtfFd,
+    funcInfo: btf ? addressOf(btf.funcInfo) : undefined,
+    funcInfoRecSize: btf ? FUNC_INFO_SIZE : undefined,
+    funcInfoCnt: btf?.funcInfoCnt,
+    lineInfo: btf ? addressOf(btf.lineInfo) : undefined,
+    lineInfoRecSize: btf ? LINE_INFO_SIZE : undefined,
+    lineInfoCnt: btf?.lineInfoCnt,
+  };
+  return { name, what, type, input, btf, fdArray };
+}
+
+/**
+ * BPF_PROG_LOAD of a prepared program, with the verifier log `options` ask for (and one to
+ * explain a failure). Closes the prepared BTF records' own BTF either way.
+ *
+ * @example
+ * ```ts
+ * const prog = loadPreparedProgram(prepareProgram(spec, {}), {});
+ * ```
+ */
+export function loadPreparedProgram(prepared: PreparedProgram, options: ProgramOptions): Program {
   let loaded: { fd: number; log: string };
   try {
-    loaded = loadProgram(
-    {
-      progType: type,
-      insns,
-      license,
-      // The kernel takes [A-Za-z0-9_.] only; drop the rest, as cilium/ebpf does.
-      progName: name.replace(/[^A-Za-z0-9_.]/gu, "").slice(0, MAX_NAME),
-      expectedAttachType: attachType,
-      progFlags: flags,
-      attachBtfId,
-      // attach_prog_fd shares this field: the program whose BTF attachBtfId is an id of.
-      attachBtfObjFd: attachTarget?.fd,
-      kernVersion: kernelVersion === 0 && type === ProgramType.Kprobe ? linuxVersionCode() : kernelVersion,
-      // Fields left undefined stay zero: one object shape instead of spreads of optional parts.
-      fdArray: fdArray ? addressOf(fdArray) : undefined,
-      progBtfFd: btf?.progBtfFd,
-      funcInfo: btf ? addressOf(btf.funcInfo) : undefined,
-      funcInfoRecSize: btf ? FUNC_INFO_SIZE : undefined,
-      funcInfoCnt: btf?.funcInfoCnt,
-      lineInfo: btf ? addressOf(btf.lineInfo) : undefined,
-      lineInfoRecSize: btf ? LINE_INFO_SIZE : undefined,
-      lineInfoCnt: btf?.lineInfoCnt,
-    },
-    name,
-    options ?? {},
-    );
+    loaded = loadProgram(prepared.input, prepared.name, options ?? {});
   } finally {
-    btf?.close();
+    prepared.btf?.close();
   }
-  const { fd, log } = loaded;
+  return adoptProgramFd(prepared, loaded.fd, loaded.log);
+}
+
+/**
+ * The {@link Program} owning `fd`, a load of `prepared`; the fd is closed if that fails.
+ *
+ * @example
+ * ```ts
+ * const prog = adoptProgramFd(prepared, fd, "");
+ * ```
+ */
+export function adoptProgramFd(prepared: PreparedProgram, fd: number, log: string): Program {
   try {
-    return new Program(new FD(fd, what), name, type, log);
+    return new Program(new FD(fd, prepared.what), prepared.name, prepared.type, log);
   } catch (err) {
     closeRaw(fd);
     throw err;

@@ -44,11 +44,29 @@ export interface ProgLoadOutput {
  * (the caller reads the log it passed in).
  */
 export function progLoad(input: ProgLoadInput, log?: ProgLoadLog, out?: ProgLoadOutput): number {
-  const { insns, license } = input;
+  const attr = progLoadAttr(input, log);
+  try {
+    return bpfCall(BpfCmd.PROG_LOAD, attr);
+  } finally {
+    if (out) out.logTrueSize = ProgLoadAttr.get(new DataView(attr.buffer), "logTrueSize");
+  }
+}
+
+/**
+ * The attribute of BPF_PROG_LOAD for `input`, for a call made elsewhere (another thread): keep
+ * `input`'s buffers (and the log's) reachable until the call returns.
+ *
+ * @example
+ * ```ts
+ * const attr = progLoadAttr(input);
+ * ```
+ */
+export function progLoadAttr(input: ProgLoadInput, log?: ProgLoadLog): Uint8Array {
+  const { insns } = input;
   if (insns.byteLength === 0 || insns.byteLength % INSN_SIZE !== 0) {
     throw new RangeError(`instructions: ${insns.byteLength} bytes is not a positive multiple of 8`);
   }
-  const licenseBytes = utf8.encode(`${license}\0`);
+  const license = licenseBytes(input.license);
   // The other fields come from `input` as they are; these are derived from its buffers. (Not a
   // spread copy of `input` with more fields: V8 takes its slow path for one this large, about
   // 5 µs a load.)
@@ -56,17 +74,27 @@ export function progLoad(input: ProgLoadInput, log?: ProgLoadLog, out?: ProgLoad
   const view = new DataView(attr.buffer);
   ProgLoadAttr.set(view, "insns", addressOf(insns));
   ProgLoadAttr.set(view, "insnCnt", insns.byteLength / INSN_SIZE);
-  ProgLoadAttr.set(view, "license", addressOf(licenseBytes));
+  ProgLoadAttr.set(view, "license", addressOf(license));
   if (log) {
     ProgLoadAttr.set(view, "logLevel", log.level);
     ProgLoadAttr.set(view, "logBuf", addressOf(log.buf));
     ProgLoadAttr.set(view, "logSize", log.buf.byteLength);
   }
-  try {
-    return bpfCall(BpfCmd.PROG_LOAD, attr);
-  } finally {
-    if (out) out.logTrueSize = ProgLoadAttr.get(view, "logTrueSize");
+  return attr;
+}
+
+// NUL-terminated licenses by text. An object has one of a handful ("GPL", "Dual MIT/GPL"), and
+// the kernel reads the bytes during the call: held here, they outlive every call that points to
+// them without the caller keeping them.
+const licenses = new Map<string, Uint8Array>();
+
+function licenseBytes(license: string): Uint8Array {
+  let bytes = licenses.get(license);
+  if (bytes === undefined) {
+    bytes = utf8.encode(`${license}\0`);
+    licenses.set(license, bytes);
   }
+  return bytes;
 }
 
 const DERIVED = new Set(["insns", "insnCnt", "license", "logLevel", "logBuf", "logSize", "logTrueSize"] as const);

@@ -7,7 +7,9 @@ import { Kind, loadKernelModuleSpec, loadKernelSpec, type Spec } from "../../src
 import * as asm from "../../src/asm/index.js";
 import type { CollectionProgramSpec, CollectionSpec } from "../../src/index.js";
 import { NotSupportedError } from "../../src/errors.js";
+import { PermissionError } from "../../src/syscall/index.js";
 import { haveMapType, haveProgramHelper, haveProgramType } from "../../src/features/index.js";
+import { MapType } from "../../src/map/index.js";
 import { AttachType, newProgram, ProgramType, VerifierError } from "../../src/prog/index.js";
 
 /** `" (skipped: reason)"` for a test title, or nothing. */
@@ -20,6 +22,21 @@ export function unless(probe: () => void, reason: string): string | undefined {
     return undefined;
   } catch (err) {
     if (err instanceof NotSupportedError) return reason;
+    throw err;
+  }
+}
+
+/**
+ * Why arena maps cannot be made here: missing before 6.9, or refused with EPERM by a host policy
+ * (a root process with CAP_BPF gets EPERM from BPF_MAP_CREATE of type 33 on some CI hosts).
+ */
+export function unlessArena(): string | undefined {
+  try {
+    haveMapType(MapType.Arena);
+    return undefined;
+  } catch (err) {
+    if (err instanceof NotSupportedError) return "arena maps need Linux 6.9";
+    if (err instanceof PermissionError) return "arena maps: BPF_MAP_CREATE refused with EPERM by this host's policy";
     throw err;
   }
 }

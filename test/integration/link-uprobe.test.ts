@@ -128,7 +128,7 @@ describe.skipIf(noCookie !== undefined)(`uprobes on a compiled binary${why(noCoo
     dir = mkdtempSync(join(tmpdir(), "ebpf-uprobe-"));
     writeFileSync(join(dir, "target.c"), TARGET_C);
     target = join(dir, "target");
-    execFileSync("clang", ["-O1", "-o", target, join(dir, "target.c")]);
+    execFileSync("cc", ["-O1", "-o", target, join(dir, "target.c")]);
     coll = newCollection(await loadCollectionSpec(object));
   });
 

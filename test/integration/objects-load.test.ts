@@ -13,7 +13,7 @@ import { FnForEachMapElem, FnLoop } from "../../src/asm/index.js";
 import { haveMapType, haveProgramHelper } from "../../src/features/index.js";
 import { MapType } from "../../src/map/index.js";
 import { mountTempBpffs } from "../helpers/bpffs.js";
-import { expectBenchLoadMapsLayout } from "../helpers/bench-load.js";
+import { expectBenchLoadMapsLayout, udpPacket } from "../helpers/bench-load.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
 import { programMissing, unless, unlessKernelEnumValue, unlessKernelFunc, unlessKernelMember, why } from "../helpers/kernel.js";
 
@@ -266,21 +266,6 @@ describe("bpf/*.o on the running kernel", () => {
   });
 
   describe("bench_load.o", () => {
-    // Ethernet, IPv4 (no options), UDP from port 1234 to port 53; zero-padded to 64 bytes.
-    const udpPacket = (): Uint8Array => {
-      const p = new Uint8Array(64);
-      const v = new DataView(p.buffer);
-      v.setUint16(12, 0x0800);
-      p[14] = 0x45;
-      v.setUint16(16, 50);
-      p[22] = 64;
-      p[23] = 17;
-      v.setUint16(34, 1234);
-      v.setUint16(36, 53);
-      v.setUint16(38, 30);
-      return p;
-    };
-
     it("xdp_pass parses an IPv4/UDP packet and counts it; an ARP frame is not counted", async () => {
       const spec = await load("bench_load");
       using coll = loadAndAssign(spec, { programs: ["xdp_pass"] });

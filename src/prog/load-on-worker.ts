@@ -1,0 +1,45 @@
+/**
+ * Loading a prepared program on a worker thread, so that a collection's loader prepares (or
+ * loads) the next program while the kernel verifies this one.
+ *
+ * @module
+ */
+import { bpfOnWorker, BpfCmd, progLoadAttr } from "../syscall/index.js";
+import { adoptProgramFd, loadPreparedProgram, type PreparedProgram, type Program } from "./program.js";
+import type { ProgramOptions } from "./spec.js";
+
+// A program of a few dozen instructions verifies in about the time that waking a worker and
+// waiting for it costs (some 30 µs each way here): only larger ones are handed off.
+const MIN_WORKER_INSNS = 64;
+
+/** A program load running on a worker thread. */
+export interface PendingProgram {
+  /** Wait for the load: the program, or what {@link newProgram} throws for it. Call once. */
+  finish(): Program;
+}
+
+/**
+ * Start BPF_PROG_LOAD of `prepared` on an idle worker, or return undefined (nothing started)
+ * when there is none, the program is small, or `options` ask for a verifier log (whose retries
+ * run on the caller's thread): the caller then loads it itself with {@link loadPreparedProgram}. A load the kernel
+ * refuses is made again on the caller's thread by `finish`, with a log to explain the error.
+ *
+ * @example
+ * ```ts
+ * const pending = startProgramLoad(prepared, {});
+ * const prog = pending ? pending.finish() : loadPreparedProgram(prepared, {});
+ * ```
+ */
+export function startProgramLoad(prepared: PreparedProgram, options: ProgramOptions): PendingProgram | undefined {
+  if ((options.logLevel ?? 0) !== 0 || prepared.input.insns.byteLength < MIN_WORKER_INSNS * 8) return undefined;
+  const call = bpfOnWorker(BpfCmd.PROG_LOAD, progLoadAttr(prepared.input), prepared);
+  if (call === undefined) return undefined;
+  return {
+    finish: () => {
+      const r = call.wait();
+      if (r < 0) return loadPreparedProgram(prepared, options);
+      prepared.btf?.close();
+      return adoptProgramFd(prepared, r, "");
+    },
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * `bpf()` on other threads, so that a loader can have the kernel verify one program while it
+ * prepares the next, and two programs be verified at once (the verifier runs concurrently for
+ * privileged callers; before 5.x only unprivileged loads were serialised). Node's main thread
+ * never waits on an idle worker: a call is handed off only when a worker is free, else it runs
+ * where it is.
+ *
+ * The workers are plain `worker_threads` blocked in `Atomics.wait` on a shared slot, each with its
+ * own koffi binding of `syscall`. They start in the background on first use and are unref'd, so
+ * they neither delay the first load nor keep the process alive.
+ *
+ * @module
+ */
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { BpfCmd } from "./commands.js";
+import { Errno } from "./error.js";
+import { addressOf, SYS } from "./libc.js";
+
+// Slot layout (Int32 words) shared with one worker.
+const STATE = 0;
+const CMD = 1;
+const SIZE = 2;
+const ADDR_LO = 3;
+const ADDR_HI = 4;
+const RESULT = 5;
+const READY = 6;
+const WORDS = 8;
+// STATE values.
+const IDLE = 0;
+const REQUESTED = 1;
+const DONE = 2;
+
+// The worker's body, CommonJS evaluated in the worker: it retries EINTR (and EAGAIN for
+// BPF_PROG_LOAD, a verifier interrupted by a signal) as bpfCall does, and posts the result or the
+// negated errno.
+const WORKER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const koffi = require(workerData.koffi);
+const syscall = koffi.load("libc.so.6").func("long syscall(long nr, long a, uintptr_t b, long c)");
+const s = new Int32Array(workerData.slot);
+const { nr, EINTR, EAGAIN, PROG_LOAD } = workerData;
+Atomics.store(s, ${READY}, 1);
+for (;;) {
+  Atomics.wait(s, ${STATE}, ${IDLE});
+  if (Atomics.load(s, ${STATE}) !== ${REQUESTED}) continue;
+  const cmd = s[${CMD}];
+  const address = (s[${ADDR_LO}] >>> 0) + (s[${ADDR_HI}] >>> 0) * 4294967296;
+  let r;
+  for (let eagain = 0;;) {
+    r = syscall(nr, cmd, address, s[${SIZE}]);
+    if (r >= 0) break;
+    const errno = koffi.errno();
+    if (errno === EINTR || (errno === EAGAIN && cmd === PROG_LOAD && eagain++ < 5)) continue;
+    r = -errno;
+    break;
+  }
+  s[${RESULT}] = r;
+  Atomics.store(s, ${STATE}, ${DONE});
+  Atomics.notify(s, ${STATE});
+}
+`;
+
+/** A `bpf()` call running on a worker; {@link wait} for its result. */
+export interface PendingBpfCall {
+  /** Block until the call returns: its result (>= 0) or the negated errno. */
+  wait(): number;
+}
+
+// A call handed to a worker: its result once read from the slot.
+interface Call {
+  result: number | undefined;
+  // What the kernel reads during the call, referenced until it returns.
+  readonly keep: readonly unknown[];
+}
+
+class BpfThread {
+  readonly #slot = new Int32Array(new SharedArrayBuffer(WORDS * 4));
+  #current: Call | undefined;
+  #failed = false;
+
+  constructor(koffiPath: string) {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        slot: this.#slot.buffer,
+        koffi: koffiPath,
+        nr: SYS.bpf,
+        EINTR: Errno.EINTR,
+        EAGAIN: Errno.EAGAIN,
+        PROG_LOAD: BpfCmd.PROG_LOAD,
+      },
+    });
+    worker.unref();
+    // A worker that cannot start (no koffi in a bundled app, resource limits) is never ready, so
+    // every call stays on the caller's thread.
+    worker.on("error", () => {
+      this.#failed = true;
+    });
+  }
+
+  /** Ready, and its last call (if any) returned: that result is moved out of the slot. */
+  get idle(): boolean {
+    if (Atomics.load(this.#slot, READY) !== 1) return false;
+    if (this.#current === undefined) return true;
+    if (Atomics.load(this.#slot, STATE) !== DONE) return false;
+    this.#collect();
+    return true;
+  }
+
+  /** Ready or failed to start: nothing more to wait for. */
+  get settled(): boolean {
+    return this.#failed || Atomics.load(this.#slot, READY) === 1;
+  }
+
+  submit(cmd: number, attr: Uint8Array, keep: unknown): PendingBpfCall {
+    const s = this.#slot;
+    const address = addressOf(attr);
+    const call: Call = { result: undefined, keep: [attr, keep] };
+    this.#current = call;
+    s[CMD] = cmd;
+    s[SIZE] = attr.byteLength;
+    s[ADDR_LO] = address % 4294967296;
+    s[ADDR_HI] = Math.floor(address / 4294967296);
+    Atomics.store(s, STATE, REQUESTED);
+    Atomics.notify(s, STATE);
+    return {
+      wait: () => {
+        if (call.result === undefined) {
+          while (Atomics.load(s, STATE) === REQUESTED) Atomics.wait(s, STATE, REQUESTED);
+          this.#collect();
+        }
+        return call.result!;
+      },
+    };
+  }
+
+  #collect(): void {
+    this.#current!.result = this.#slot[RESULT]!;
+    this.#current = undefined;
+    Atomics.store(this.#slot, STATE, IDLE);
+  }
+}
+
+let threads: BpfThread[] | undefined;
+
+// One thread fewer than the CPUs (the caller's is the other), at most three: an object rarely
+// has enough programs to keep more busy.
+function pool(): BpfThread[] {
+  if (threads === undefined) {
+    const count = Math.min(availableParallelism() - 1, 3);
+    const koffiPath = createRequire(import.meta.url).resolve("koffi");
+    threads = Array.from({ length: Math.max(count, 0) }, () => new BpfThread(koffiPath));
+  }
+  return threads;
+}
+
+/**
+ * Start `bpf(cmd, attr, attr.byteLength)` on an idle worker thread and return at once, or return
+ * undefined (nothing started) when no worker is idle or ready: the caller then makes the call
+ * itself. The first call starts the workers in the background. `attr` and `keep` (the buffers the
+ * attribute points to) stay referenced until {@link PendingBpfCall.wait} returns.
+ *
+ * @example
+ * ```ts
+ * const attr = progLoadAttr(input);
+ * const pending = bpfOnWorker(BpfCmd.PROG_LOAD, attr, input);
+ * const fd = pending ? pending.wait() : bpfRaw(BpfCmd.PROG_LOAD, addressOf(attr), attr.byteLength);
+ * ```
+ */
+export function bpfOnWorker(cmd: BpfCmd, attr: Uint8Array, keep: unknown): PendingBpfCall | undefined {
+  for (const t of pool()) if (t.idle) return t.submit(cmd, attr, keep);
+  return undefined;
+}
+
+/**
+ * Resolves with the number of workers once they are ready (0 on a single CPU, or when none could
+ * start), so a test can be sure that calls are handed off.
+ *
+ * @example
+ * ```ts
+ * await bpfWorkersReady();
+ * ```
+ */
+export async function bpfWorkersReady(): Promise<number> {
+  const all = pool();
+  while (!all.every((t) => t.settled)) await new Promise((r) => setTimeout(r, 5));
+  return all.filter((t) => t.idle).length;
+}

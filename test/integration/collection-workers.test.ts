@@ -1,0 +1,103 @@
+// newCollection hands a collection's larger programs to worker threads (src/syscall/bpf-thread.ts)
+// so the kernel verifies one while the main thread prepares the next: what comes back must be what
+// loading them one by one gives, failures included. The CI host and the qemu guests have 2 CPUs,
+// so one worker.
+import { availableParallelism } from "node:os";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as asm from "../../src/asm/index.js";
+import { loadCollectionSpec, newCollection, type CollectionSpec } from "../../src/index.js";
+import { ProgramType, VerifierError } from "../../src/prog/index.js";
+import {
+  bpfOnWorker,
+  bpfWorkersReady,
+  BpfCmd,
+  closeRaw,
+  Errno,
+  progLoadAttr,
+} from "../../src/syscall/index.js";
+import { udpPacket } from "../helpers/bench-load.js";
+import { expectNoFdLeaks, openFdCount } from "../helpers/fds.js";
+
+expectNoFdLeaks();
+
+const object = new URL("../../bpf/bench_load.o", import.meta.url).pathname;
+
+/** `spec` with program `name` loaded as an XDP program, which the verifier refuses for skb helpers. */
+function withWrongType(spec: CollectionSpec, name: string): CollectionSpec {
+  spec.programs[name] = { ...spec.programs[name]!, type: ProgramType.XDP };
+  return spec;
+}
+
+let workers = 0;
+
+beforeAll(async () => {
+  workers = await bpfWorkersReady();
+});
+
+describe("bpfOnWorker", () => {
+  it("starts one call per idle worker and returns its result, or the negated errno", () => {
+    // One thread fewer than the CPUs, at most three.
+    expect(workers).toBe(Math.max(0, Math.min(3, availableParallelism() - 1)));
+    const insns = asm.marshalInstructions([asm.Mov.Imm(asm.R0, 2), asm.Return()], asm.nativeByteOrder);
+    const attr = progLoadAttr({ progType: ProgramType.XDP, insns, license: "GPL" });
+    const load = bpfOnWorker(BpfCmd.PROG_LOAD, attr, insns);
+    if (workers === 0) {
+      expect(load).toBeUndefined();
+      return;
+    }
+    const fd = load!.wait();
+    expect(fd).toBeGreaterThan(2);
+    closeRaw(fd);
+
+    // BPF_MAP_LOOKUP_ELEM (map_fd, key, value, flags) of map fd -1.
+    const lookup = new Uint8Array(32);
+    new DataView(lookup.buffer).setInt32(0, -1, true);
+    expect(bpfOnWorker(BpfCmd.MAP_LOOKUP_ELEM, lookup, [])!.wait()).toBe(-Errno.EBADF);
+  });
+});
+
+describe("newCollection with programs verified on workers", () => {
+  it("loads bench_load.o's five programs in spec order, each running as compiled", async () => {
+    const spec = await loadCollectionSpec(object);
+    using coll = newCollection(spec);
+    expect(Object.keys(coll.programs)).toEqual(["sock_count", "xdp_pass", "xdp_track", "tc_event", "tc_mark"]);
+    const p = coll.programs;
+    expect(p.sock_count!.run({ data: udpPacket() }).retval).toBe(0);
+    expect(p.xdp_pass!.run({ data: udpPacket() }).retval).toBe(2);
+    expect(p.xdp_track!.run({ data: udpPacket() }).retval).toBe(2);
+    expect(p.tc_event!.run({ data: udpPacket() }).retval).toBe(0);
+    expect(p.tc_mark!.run({ data: udpPacket() }).retval).toBe(0);
+    // Each program bumps its own slot of `totals`; not sock_count, whose test run starts the
+    // packet at the network header, where its parser expects Ethernet.
+    const totals = coll.maps.totals!;
+    for (const slot of [1, 2, 3]) {
+      const v = totals.lookup(new Uint8Array([slot, 0, 0, 0]))!;
+      expect(new DataView(v.buffer, v.byteOffset).getBigUint64(0, true), `totals[${slot}]`).toBe(1n);
+    }
+  });
+
+  it("a refused first program (the one a worker verifies) fails with the verifier's log; nothing stays open", async () => {
+    const spec = withWrongType(await loadCollectionSpec(object), "sock_count");
+    const before = openFdCount();
+    const err = (() => {
+      try {
+        newCollection(spec);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(VerifierError);
+    expect((err as VerifierError).program).toBe("sock_count");
+    expect((err as VerifierError).log).toMatch(/bpf_skb_load_bytes#26/);
+    expect(openFdCount()).toBe(before);
+  });
+
+  it("when two programs are refused, the error is the first in spec order's", async () => {
+    const spec = withWrongType(withWrongType(await loadCollectionSpec(object), "tc_mark"), "sock_count");
+    const before = openFdCount();
+    expect(() => newCollection(spec)).toThrow(expect.objectContaining({ program: "sock_count" }));
+    const last = withWrongType(await loadCollectionSpec(object), "tc_mark");
+    expect(() => newCollection(last)).toThrow(expect.objectContaining({ program: "tc_mark" }));
+    expect(openFdCount()).toBe(before);
+  });
+});
