@@ -16,7 +16,7 @@ import { setMapTypes } from "../map/typed.js";
 import { MapType } from "../map/types.js";
 import { possibleCPUs } from "../internal/possible-cpus.js";
 import { Program, type ProgramOptions } from "../prog/index.js";
-import { startProgramLoad, type PendingProgram } from "../prog/load-on-worker.js";
+import { programBatchStarting, startProgramLoad, type PendingProgram } from "../prog/load-on-worker.js";
 import { loadPreparedProgram, prepareProgram } from "../prog/program.js";
 import { ProgramType } from "../prog/types.js";
 import { kconfigContents } from "./kconfig.js";
@@ -78,10 +78,11 @@ export class Collection {
  * functions of unknown sections, are skipped).
  *
  * Programs of 64 or more instructions may be verified on worker threads (one fewer than the CPUs,
- * at most three, started in the background on the first load and unref'd), so that the kernel
- * verifies one while this thread prepares and loads the next; the collection is the same as one
- * loaded program by program, and a refused program is loaded again on this thread for its log.
- * Not while a verifier log is asked for, or when programs call kfuncs of kernel modules.
+ * at most three; started in the background by a process's second collection, unref'd, and ended
+ * 30 s after the last load, as each holds about 10 MiB), so that the kernel verifies one while
+ * this thread prepares and loads the next; the collection is the same as one loaded program by
+ * program, and a refused program is loaded again on this thread for its log. Not while a
+ * verifier log is asked for, or when programs call kfuncs of kernel modules.
  *
  * @throws {LoadError} for references the spec cannot satisfy.
  * @throws {VerifierError} when the kernel rejects a program, with the verifier log.
@@ -199,6 +200,7 @@ function loadPrograms(
   programs: Record<string, Program>,
   owned: { close(): void }[],
 ): void {
+  if (progNames.length > 0) programBatchStarting();
   const progOptions = options.programs ?? {};
   const loaded: (Program | PendingProgram)[] = [];
   let failure: { at: number; err: unknown } | undefined;

@@ -4,13 +4,29 @@
  *
  * @module
  */
-import { bpfOnWorker, BpfCmd, progLoadAttr } from "../syscall/index.js";
+import { bpfOnWorker, BpfCmd, progLoadAttr, startBpfWorkers } from "../syscall/index.js";
 import { adoptProgramFd, loadPreparedProgram, type PreparedProgram, type Program } from "./program.js";
 import type { ProgramOptions } from "./spec.js";
 
 // A program of a few dozen instructions verifies in about the time that waking a worker and
 // waiting for it costs (some 30 µs each way here): only larger ones are handed off.
 const MIN_WORKER_INSNS = 64;
+
+let batches = 0;
+
+/**
+ * Say that a batch of programs (a collection's) is about to load. The workers start from a
+ * process's second batch on: they take tens of milliseconds to start, so they could never help a
+ * first load, and a process that loads once should not pay for them.
+ *
+ * @example
+ * ```ts
+ * programBatchStarting();
+ * ```
+ */
+export function programBatchStarting(): void {
+  if (batches++ > 0) startBpfWorkers();
+}
 
 /** A program load running on a worker thread. */
 export interface PendingProgram {

@@ -6,8 +6,9 @@
  * where it is.
  *
  * The workers are plain `worker_threads` blocked in `Atomics.wait` on a shared slot, each with its
- * own koffi binding of `syscall`. They start in the background on first use and are unref'd, so
- * they neither delay the first load nor keep the process alive.
+ * own koffi binding of `syscall`. They start in the background when asked ({@link startBpfWorkers})
+ * and are unref'd, so they neither delay a load nor keep the process alive; each holds about
+ * 10 MiB (its own V8 heap), so they end 30 s after their last call.
  *
  * @module
  */
@@ -77,6 +78,7 @@ interface Call {
 
 class BpfThread {
   readonly #slot = new Int32Array(new SharedArrayBuffer(WORDS * 4));
+  readonly #worker: Worker;
   #current: Call | undefined;
   #failed = false;
 
@@ -98,6 +100,17 @@ class BpfThread {
     worker.on("error", () => {
       this.#failed = true;
     });
+    this.#worker = worker;
+  }
+
+  /** No call in flight: it can be ended without losing a result. */
+  get free(): boolean {
+    return this.#current === undefined || this.idle;
+  }
+
+  /** End the thread; resolves once it has exited and its resources are released. */
+  async end(): Promise<void> {
+    await this.#worker.terminate();
   }
 
   /** Ready, and its last call (if any) returned: that result is moved out of the slot. */
@@ -143,7 +156,16 @@ class BpfThread {
   }
 }
 
+// How long the workers outlive their last call: loads come in bursts (a collection's programs,
+// a test suite, a benchmark between its figures), and a process that loads once at startup
+// should not keep their heaps. (At 1 s and 5 s, `npm run bench` restarted them between figures,
+// while the C side ran, so a figure's first loads found none ready.)
+let idleMs = 30_000;
+
 let threads: BpfThread[] | undefined;
+let idleTimer: NodeJS.Timeout | undefined;
+// Workers being ended: their threads (and fds) are not gone until these resolve.
+let ending: Promise<unknown> = Promise.resolve();
 
 // One thread fewer than the CPUs (the caller's is the other), at most three: an object rarely
 // has enough programs to keep more busy.
@@ -152,15 +174,32 @@ function pool(): BpfThread[] {
     const count = Math.min(availableParallelism() - 1, 3);
     const koffiPath = createRequire(import.meta.url).resolve("koffi");
     threads = Array.from({ length: Math.max(count, 0) }, () => new BpfThread(koffiPath));
+    idleTimer = setTimeout(retire, idleMs).unref();
+  } else {
+    idleTimer?.refresh();
   }
   return threads;
 }
 
+// Ends the workers after idleMs without calls; a call still in flight (one started and not yet
+// waited for) keeps them another period.
+function retire(): void {
+  const all = threads;
+  if (all === undefined) return;
+  if (!all.every((t) => t.free)) {
+    idleTimer?.refresh();
+    return;
+  }
+  threads = undefined;
+  idleTimer = undefined;
+  ending = Promise.all([ending, ...all.map((t) => t.end())]);
+}
+
 /**
  * Start `bpf(cmd, attr, attr.byteLength)` on an idle worker thread and return at once, or return
- * undefined (nothing started) when no worker is idle or ready: the caller then makes the call
- * itself. The first call starts the workers in the background. `attr` and `keep` (the buffers the
- * attribute points to) stay referenced until {@link PendingBpfCall.wait} returns.
+ * undefined (nothing started) when no worker is idle or ready, or none was started
+ * ({@link startBpfWorkers}): the caller then makes the call itself. `attr` and `keep` (the buffers
+ * the attribute points to) stay referenced until {@link PendingBpfCall.wait} returns.
  *
  * @example
  * ```ts
@@ -170,13 +209,27 @@ function pool(): BpfThread[] {
  * ```
  */
 export function bpfOnWorker(cmd: BpfCmd, attr: Uint8Array, keep: unknown): PendingBpfCall | undefined {
+  if (threads === undefined) return undefined;
   for (const t of pool()) if (t.idle) return t.submit(cmd, attr, keep);
   return undefined;
 }
 
 /**
+ * Start the workers in the background, or keep running ones from retiring for another period.
+ *
+ * @example
+ * ```ts
+ * startBpfWorkers();
+ * ```
+ */
+export function startBpfWorkers(): void {
+  pool();
+}
+
+/**
  * Resolves with the number of workers once they are ready (0 on a single CPU, or when none could
- * start), so a test can be sure that calls are handed off.
+ * start) and every retired one has exited, so a test can be sure that calls are handed off, and
+ * count the process's fds with the workers'. They retire 30 s after their last call ({@link setBpfWorkersIdle}).
  *
  * @example
  * ```ts
@@ -184,7 +237,23 @@ export function bpfOnWorker(cmd: BpfCmd, attr: Uint8Array, keep: unknown): Pendi
  * ```
  */
 export async function bpfWorkersReady(): Promise<number> {
+  await ending;
   const all = pool();
   while (!all.every((t) => t.settled)) await new Promise((r) => setTimeout(r, 5));
   return all.filter((t) => t.idle).length;
+}
+
+/**
+ * How long the workers outlive their last call (30 s unless set); a test sets it short to see
+ * them end. Takes effect from the next call.
+ *
+ * @example
+ * ```ts
+ * setBpfWorkersIdle(200);
+ * ```
+ */
+export function setBpfWorkersIdle(ms: number): void {
+  idleMs = ms;
+  clearTimeout(idleTimer);
+  idleTimer = threads === undefined ? undefined : setTimeout(retire, idleMs).unref();
 }

@@ -9,17 +9,17 @@ export function openFdCount(): number {
 
 /**
  * Registers hooks that fail the file if it leaks file descriptors: the count taken before the
- * first test must be the count after the last one. The worker threads that verify programs side
- * by side are started first, so that their own fds count as already open.
+ * first test must be the count after the last one. Both counts are taken with the loader's worker
+ * threads running (they hold fds of their own, and retire when idle).
  */
 export function expectNoFdLeaks(): void {
   let before = 0;
   beforeAll(async () => {
-    // The loader's worker threads hold fds of their own for the life of the process.
     await bpfWorkersReady();
     before = openFdCount();
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await bpfWorkersReady();
     expect(openFdCount(), "open fds after the file's tests").toBe(before);
   });
 }

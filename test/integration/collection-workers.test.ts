@@ -2,8 +2,9 @@
 // so the kernel verifies one while the main thread prepares the next: what comes back must be what
 // loading them one by one gives, failures included. The CI host and the qemu guests have 2 CPUs,
 // so one worker.
+import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as asm from "../../src/asm/index.js";
 import { loadCollectionSpec, newCollection, type CollectionSpec } from "../../src/index.js";
 import { ProgramType, VerifierError } from "../../src/prog/index.js";
@@ -14,6 +15,7 @@ import {
   closeRaw,
   Errno,
   progLoadAttr,
+  setBpfWorkersIdle,
 } from "../../src/syscall/index.js";
 import { udpPacket } from "../helpers/bench-load.js";
 import { expectNoFdLeaks, openFdCount } from "../helpers/fds.js";
@@ -28,14 +30,9 @@ function withWrongType(spec: CollectionSpec, name: string): CollectionSpec {
   return spec;
 }
 
-let workers = 0;
-
-beforeAll(async () => {
-  workers = await bpfWorkersReady();
-});
-
 describe("bpfOnWorker", () => {
-  it("starts one call per idle worker and returns its result, or the negated errno", () => {
+  it("starts one call per idle worker and returns its result, or the negated errno", async () => {
+    const workers = await bpfWorkersReady();
     // One thread fewer than the CPUs, at most three.
     expect(workers).toBe(Math.max(0, Math.min(3, availableParallelism() - 1)));
     const insns = asm.marshalInstructions([asm.Mov.Imm(asm.R0, 2), asm.Return()], asm.nativeByteOrder);
@@ -53,6 +50,28 @@ describe("bpfOnWorker", () => {
     const lookup = new Uint8Array(32);
     new DataView(lookup.buffer).setInt32(0, -1, true);
     expect(bpfOnWorker(BpfCmd.MAP_LOOKUP_ELEM, lookup, [])!.wait()).toBe(-Errno.EBADF);
+  });
+
+  it("ends the workers once idle for the set time and starts them again on the next call", async () => {
+    const workers = await bpfWorkersReady();
+    const threads = readdirSync("/proc/self/task").length;
+    const fds = openFdCount();
+    setBpfWorkersIdle(200);
+    try {
+      // Each worker is a thread of this process; wait (up to 5 s) until they are gone.
+      let gone = false;
+      for (let t = 0; t < 250 && !gone; t++) {
+        await new Promise((r) => setTimeout(r, 20));
+        gone = readdirSync("/proc/self/task").length === threads - workers;
+      }
+      expect(gone, `${workers} worker threads ended`).toBe(true);
+      if (workers > 0) expect(openFdCount()).toBeLessThan(fds);
+    } finally {
+      setBpfWorkersIdle(30_000);
+    }
+    expect(await bpfWorkersReady()).toBe(workers);
+    expect(readdirSync("/proc/self/task").length).toBe(threads);
+    expect(openFdCount()).toBe(fds);
   });
 });
 
@@ -78,6 +97,7 @@ describe("newCollection with programs verified on workers", () => {
 
   it("a refused first program (the one a worker verifies) fails with the verifier's log; nothing stays open", async () => {
     const spec = withWrongType(await loadCollectionSpec(object), "sock_count");
+    await bpfWorkersReady();
     const before = openFdCount();
     const err = (() => {
       try {
@@ -94,9 +114,10 @@ describe("newCollection with programs verified on workers", () => {
 
   it("when two programs are refused, the error is the first in spec order's", async () => {
     const spec = withWrongType(withWrongType(await loadCollectionSpec(object), "tc_mark"), "sock_count");
+    const last = withWrongType(await loadCollectionSpec(object), "tc_mark");
+    await bpfWorkersReady();
     const before = openFdCount();
     expect(() => newCollection(spec)).toThrow(expect.objectContaining({ program: "sock_count" }));
-    const last = withWrongType(await loadCollectionSpec(object), "tc_mark");
     expect(() => newCollection(last)).toThrow(expect.objectContaining({ program: "tc_mark" }));
     expect(openFdCount()).toBe(before);
   });
