@@ -44,8 +44,13 @@ const s = new Int32Array(workerData.slot);
 const { nr, EINTR, EAGAIN, PROG_LOAD } = workerData;
 Atomics.store(s, ${READY}, 1);
 for (;;) {
-  Atomics.wait(s, ${STATE}, ${IDLE});
-  if (Atomics.load(s, ${STATE}) !== ${REQUESTED}) continue;
+  // Sleep until the state changes from the one seen: a result not yet collected (DONE) is
+  // waited out too, not spun on.
+  const state = Atomics.load(s, ${STATE});
+  if (state !== ${REQUESTED}) {
+    Atomics.wait(s, ${STATE}, state);
+    continue;
+  }
   const cmd = s[${CMD}];
   const address = (s[${ADDR_LO}] >>> 0) + (s[${ADDR_HI}] >>> 0) * 4294967296;
   let r;
