@@ -33,13 +33,26 @@ const IDLE = 0;
 const REQUESTED = 1;
 const DONE = 2;
 
+/**
+ * The name of the worker threads (their `comm`, as /proc/<pid>/task/<tid>/comm shows it).
+ *
+ * @example
+ * ```ts
+ * console.log(THREAD_NAME); // "ebpf-verifier"
+ * ```
+ */
+export const THREAD_NAME = "ebpf-verifier";
+
 // The worker's body, CommonJS evaluated in the worker: it retries EINTR (and EAGAIN for
 // BPF_PROG_LOAD, a verifier interrupted by a signal) as bpfCall does, and posts the result or the
 // negated errno.
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const koffi = require(workerData.koffi);
-const syscall = koffi.load("libc.so.6").func("long syscall(long nr, long a, uintptr_t b, long c)");
+const libc = koffi.load("libc.so.6");
+const syscall = libc.func("long syscall(long nr, long a, uintptr_t b, long c)");
+// PR_SET_NAME: named apart from Node's own threads, for top -H and for the tests that count them.
+libc.func("int prctl(int option, ...)")(15, "str", "${THREAD_NAME}");
 const s = new Int32Array(workerData.slot);
 const { nr, EINTR, EAGAIN, PROG_LOAD } = workerData;
 Atomics.store(s, ${READY}, 1);

@@ -2,7 +2,6 @@
 // so the kernel verifies one while the main thread prepares the next: what comes back must be what
 // loading them one by one gives, failures included. The CI host and the qemu guests have 2 CPUs,
 // so one worker.
-import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import * as asm from "../../src/asm/index.js";
@@ -19,6 +18,7 @@ import {
 } from "../../src/syscall/index.js";
 import { udpPacket } from "../helpers/bench-load.js";
 import { expectNoFdLeaks, openFdCount } from "../helpers/fds.js";
+import { verifierThreadCount } from "../helpers/threads.js";
 
 expectNoFdLeaks();
 
@@ -54,23 +54,19 @@ describe("bpfOnWorker", () => {
 
   it("ends the workers once idle for the set time and starts them again on the next call", async () => {
     const workers = await bpfWorkersReady();
-    const threads = readdirSync("/proc/self/task").length;
+    expect(verifierThreadCount()).toBe(workers);
     const fds = openFdCount();
     setBpfWorkersIdle(200);
     try {
-      // Each worker is a thread of this process; wait (up to 5 s) until they are gone.
-      let gone = false;
-      for (let t = 0; t < 250 && !gone; t++) {
-        await new Promise((r) => setTimeout(r, 20));
-        gone = readdirSync("/proc/self/task").length === threads - workers;
-      }
-      expect(gone, `${workers} worker threads ended`).toBe(true);
+      // Wait (up to 5 s) until the worker threads are gone.
+      for (let t = 0; t < 250 && verifierThreadCount() > 0; t++) await new Promise((r) => setTimeout(r, 20));
+      expect(verifierThreadCount()).toBe(0);
       if (workers > 0) expect(openFdCount()).toBeLessThan(fds);
     } finally {
       setBpfWorkersIdle(30_000);
     }
     expect(await bpfWorkersReady()).toBe(workers);
-    expect(readdirSync("/proc/self/task").length).toBe(threads);
+    expect(verifierThreadCount()).toBe(workers);
     expect(openFdCount()).toBe(fds);
   });
 });
