@@ -37,8 +37,9 @@ export interface PendingProgram {
 /**
  * Start BPF_PROG_LOAD of `prepared` on an idle worker, or return undefined (nothing started)
  * when there is none, the program is small, or `options` ask for a verifier log (whose retries
- * run on the caller's thread): the caller then loads it itself with {@link loadPreparedProgram}. A load the kernel
- * refuses is made again on the caller's thread by `finish`, with a log to explain the error.
+ * run on the caller's thread): the caller then loads it itself with {@link loadPreparedProgram}.
+ * A load the kernel refuses is made again on the caller's thread by `finish`, with a log to
+ * explain the error.
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 /**
  * `bpf()` on other threads, so that a loader can have the kernel verify one program while it
  * prepares the next, and two programs be verified at once (the verifier runs concurrently for
- * privileged callers; before 5.x only unprivileged loads were serialised). Node's main thread
+ * privileged callers: only unprivileged loads take its global lock). Node's main thread
  * never waits on an idle worker: a call is handed off only when a worker is free, else it runs
  * where it is.
  *
@@ -247,7 +247,8 @@ export function startBpfWorkers(): void {
 /**
  * Resolves with the number of workers once they are ready (0 on a single CPU, or when none could
  * start) and every retired one has exited, so a test can be sure that calls are handed off, and
- * count the process's fds with the workers'. They retire 30 s after their last call ({@link setBpfWorkersIdle}).
+ * count the process's fds with the workers'. They retire 30 s after their last call
+ * ({@link setBpfWorkersIdle}).
  *
  * @example
  * ```ts
