@@ -1,13 +1,13 @@
 // Story 2 (examples/getaddrinfo.ts and examples/getaddrinfo-bench.ts): getaddrinfo traced by a
 // uprobe / uretprobe pair, its lookups delivered three ways. The examples run as child processes
 // with a fixed number of lookups (made by a perl child of the example) and their output is checked.
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MapType } from "../../src/index.js";
 import { haveMapType } from "../../src/features/index.js";
 import { tracefsRoot } from "../../src/link/tracefs.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
+import { runTs } from "../helpers/ts-child.js";
 import { unless, why } from "../helpers/kernel.js";
 
 expectNoFdLeaks();
@@ -15,7 +15,7 @@ expectNoFdLeaks();
 const root = new URL("../../", import.meta.url).pathname;
 
 function runExample(file: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(`${root}node_modules/.bin/tsx`, [file, ...args], { cwd: root, encoding: "utf8", timeout: 300_000 });
+  const r = runTs(file, args, { cwd: root, timeout: 300_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(/^npm warn.*\n/gm, "") };
 }
 

@@ -9,6 +9,7 @@ import { loadCollectionSpec, newCollection } from "../../src/index.js";
 import { loadKernelSpec } from "../../src/btf/index.js";
 import { SyscallError } from "../../src/syscall/index.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
+import { runTs } from "../helpers/ts-child.js";
 import { unlessKernelFunc, why } from "../helpers/kernel.js";
 import { kprobesMissing, vethMissing } from "./link-fixtures.js";
 
@@ -18,7 +19,7 @@ const root = new URL("../../", import.meta.url).pathname;
 
 /** Run examples/rps.ts with `args`; its exit status and output. */
 function runExample(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(`${root}node_modules/.bin/tsx`, ["examples/rps.ts", ...args], { cwd: root, encoding: "utf8", timeout: 600_000 });
+  const r = runTs("examples/rps.ts", args, { cwd: root, timeout: 600_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
