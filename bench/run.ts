@@ -102,10 +102,10 @@ async function runTopic(topic: Topic, runs: number, quick: boolean, samples: Sam
       c = undefined;
     }
   };
-  const runOurs = (figure: string) => {
+  const runOurs = async (figure: string) => {
     if (suite === undefined) return;
     try {
-      for (const f of suite.run(figure)) record(samples, f.name, f.variant ?? "ebpf", f.value);
+      for (const f of await suite.run(figure)) record(samples, f.name, f.variant ?? "ebpf", f.value);
     } catch (e) {
       problems.push(`${topic.name}: ebpf side: ${(e as Error).stack ?? e}`);
       suite.close();
@@ -118,9 +118,9 @@ async function runTopic(topic: Topic, runs: number, quick: boolean, samples: Sam
       // Figure by figure, alternating which side goes first, so drift hits both sides alike.
       if ((r + i) % 2 === 0) {
         await runC(name);
-        runOurs(name);
+        await runOurs(name);
       } else {
-        runOurs(name);
+        await runOurs(name);
         await runC(name);
       }
     }

@@ -12,16 +12,17 @@
  * - `load.core.warm_fresh`: the same with a fresh {@link KernelSpecCache} per load (passed as
  *   `programs.kernelTypes`), so that we parse the kernel's BTF on every load as libbpf does.
  * - `*.warm_cpu`: `*.warm` in CPU time of the process (user + system) instead of wall time.
- * - `*.cold`: one load that is the first of a fresh Node process (`bench/ts/load-once.ts`).
+ * - `*.cold`: one load that is the first of a fresh Node process (`bench/ts/load-once.ts`),
+ *   started by a {@link Launcher} so that this process does not fork between its warm figures.
  *
  * @module
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KernelSpecCache, type Spec } from "ebpf/btf";
 import { loadCollectionSpecFromBuffer, newCollection } from "ebpf";
+import { Launcher } from "./launcher.js";
 import { nowNs, type Figure, type Suite } from "./suite.js";
 
 /** Parameters of the load topic; the C side gets `loads` and `dir` as `--loads` and `--dir`. */
@@ -65,8 +66,8 @@ export function loadObject(path: string, fresh = false): { ms: number; cpuMs: nu
 const onceScript = join(dirname(fileURLToPath(import.meta.url)), "load-once.ts");
 
 /** ms of the first load of a fresh Node process, run with this process's loader flags (tsx). */
-function coldOnce(path: string): number {
-  const out = execFileSync(process.execPath, [...process.execArgv, onceScript, path], { encoding: "utf8" });
+async function coldOnce(launcher: Launcher, path: string): Promise<number> {
+  const out = await launcher.run(process.execPath, [...process.execArgv, onceScript, path]);
   const ms = Number(out.trim());
   if (!Number.isFinite(ms) || ms <= 0) throw new Error(`load-once.ts ${path}: unexpected output ${JSON.stringify(out)}`);
   return ms;
@@ -87,13 +88,15 @@ export function loadSuite(p: LoadParams): Suite {
     small: join(p.dir, "bench_load_small.o"),
     core: join(p.dir, "bench_load_core.o"),
   };
+  // Forked before the warm-up, whose writes take the page faults that fork leaves.
+  const launcher = new Launcher();
   for (let i = 0; i < p.warmup; i++) for (const path of Object.values(objects)) loadObject(path);
   return {
-    run(figure: string): Figure[] {
+    run(figure: string): Figure[] | Promise<Figure[]> {
       const m = /^load\.(plain|small|core)\.(cold|warm|warm_cpu|warm_fresh)$/.exec(figure);
       if (m === null || (m[2] === "warm_fresh" && m[1] !== "core")) throw new Error(`unknown figure '${figure}'`);
       const path = objects[m[1] as keyof typeof objects];
-      if (m[2] === "cold") return [{ name: figure, value: coldOnce(path), unit: "ms" }];
+      if (m[2] === "cold") return coldOnce(launcher, path).then((value) => [{ name: figure, value, unit: "ms" }]);
       const figures: Figure[] = [];
       for (let i = 0; i < p.loads; i++) {
         const { ms, cpuMs } = loadObject(path, m[2] === "warm_fresh");
@@ -101,6 +104,8 @@ export function loadSuite(p: LoadParams): Suite {
       }
       return figures;
     },
-    close(): void {},
+    close(): void {
+      launcher.close();
+    },
   };
 }

@@ -56,8 +56,11 @@ export interface BenchParams {
  * ```
  */
 export interface Suite {
-  /** Measure the named figure once (one or more samples); throws for a name it does not know. */
-  run(figure: string): Figure[];
+  /**
+   * Measure the named figure once (one or more samples); throws (or rejects) for a name it does
+   * not know. A figure whose samples come from another process is asynchronous.
+   */
+  run(figure: string): Figure[] | Promise<Figure[]>;
   /** Release what the suite holds (maps, fds). */
   close(): void;
 }
