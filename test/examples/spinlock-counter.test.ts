@@ -1,5 +1,5 @@
 // examples/spinlock-counter.ts run end to end as a child process, as a user runs it. Host only:
-// under the VM suite's emulated CPUs each tsx start takes tens of seconds, so the kernel side
+// under the VM suite's emulated CPUs each Node start takes tens of seconds, so the kernel side
 // lives in test/integration/story-spinlock.test.ts.
 import type { SpawnSyncReturns } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -22,7 +22,7 @@ function run(args: readonly string[], options: { uid?: number; gid?: number } = 
   return runExample("spinlock-counter.ts", args, options);
 }
 
-// Each test starts tsx, which takes seconds on a loaded machine.
+// Each test starts Node on the TypeScript sources, which takes seconds on a loaded machine.
 describe("npm run example:spinlock", { timeout: 120_000 }, () => {
   it("prints --help and exits 0", () => {
     const r = run(["--help"]);

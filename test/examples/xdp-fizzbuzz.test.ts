@@ -1,6 +1,6 @@
 // `npm run demo` (examples/xdp-fizzbuzz.ts) run end to end as a child process, as a user runs it:
 // its printed lines, its exit status, and that the namespace and veth pair it made are gone
-// afterwards, also after SIGINT. Host only: under the VM suite's emulated CPUs each tsx start
+// afterwards, also after SIGINT. Host only: under the VM suite's emulated CPUs each Node start
 // takes tens of seconds, so the kernel side lives in test/integration/story-xdp-fizzbuzz.test.ts.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -30,7 +30,7 @@ function leftovers(stdout: string): { ns: string; host: string; exist: boolean }
 
 const noVeth = vethMissing();
 
-// Each test starts tsx, which takes seconds on a loaded machine.
+// Each test starts Node on the TypeScript sources, which takes seconds on a loaded machine.
 describe("npm run demo", { timeout: 120_000 }, () => {
   it("prints --help and exits 0", () => {
     const r = runDemo(["--help"]);
