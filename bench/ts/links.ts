@@ -8,7 +8,8 @@
  * - `links.getpgid.none`: ns per getpgid(0) in a tight loop of `calls` with nothing attached, and
  *   `links.getpgid.<fentry|kprobe>_added`: the ns the program adds per call over a baseline loop
  *   measured just before. The loop is `bench/build/links --loop N` (C, so that the figure is the
- *   kernel's cost, not Node's); only the attaching is ours.
+ *   kernel's cost, not Node's), started by a {@link Launcher} (this process forking would leave
+ *   the attach figures after it to take its copy-on-write faults); only the attaching is ours.
  *
  * Kinds the running kernel lacks are skipped (the reason printed once), as on the C side; libbpf
  * 1.1 has no TCX attach, so `links.attach.tcx` has no C figure.
@@ -32,6 +33,7 @@ import {
   type Link,
 } from "ebpf/link";
 import { buildC } from "../cside.js";
+import { Launcher } from "./launcher.js";
 import { nowNs, type Figure, type Suite } from "./suite.js";
 
 /** Parameters of the links topic; the C side gets them as `--attaches`, `--calls` and `--obj`. */
@@ -67,6 +69,8 @@ function cgroup2Root(): string | undefined {
  * ```
  */
 export function linksSuite(p: LinksParams): Suite {
+  // Forked first, so that the setup below takes the page faults that fork leaves.
+  const launcher = new Launcher();
   const spec = loadCollectionSpecFromBuffer(readFileSync(p.obj));
   const helper = existsSync(join(benchDir, "build", "links")) ? join(benchDir, "build", "links") : buildC(benchDir, "links");
   const veth = `lkbt${process.pid % 100000}`;
@@ -105,10 +109,10 @@ export function linksSuite(p: LinksParams): Suite {
     }
   }
   const attach = (kind: Kind): Link => attachers[kind](loaded.get(kind)!.programs[`bench_${kind}`]!);
-  const loop = (): number => Number(execFileSync(helper, ["--loop", `${p.calls}`], { encoding: "utf8" }).trim());
+  const loop = async (): Promise<number> => Number((await launcher.run(helper, ["--loop", `${p.calls}`])).trim());
 
   return {
-    run(figure: string): Figure[] {
+    async run(figure: string): Promise<Figure[]> {
       const kind = /^links\.attach\.(\w+)$/u.exec(figure)?.[1] as Kind | undefined;
       if (kind !== undefined && KINDS.includes(kind)) {
         if (!loaded.has(kind)) return [];
@@ -121,19 +125,20 @@ export function linksSuite(p: LinksParams): Suite {
         samples.sort((a, b) => a - b);
         return [{ name: figure, value: samples[samples.length >> 1]!, unit: "ns/op" }];
       }
-      if (figure === "links.getpgid.none") return [{ name: figure, value: loop(), unit: "ns/op" }];
+      if (figure === "links.getpgid.none") return [{ name: figure, value: await loop(), unit: "ns/op" }];
       const added = /^links\.getpgid\.(fentry|kprobe)_added$/u.exec(figure)?.[1] as Kind | undefined;
       if (added === undefined) throw new Error(`links: unknown figure ${figure}`);
       if (!loaded.has(added)) return [];
-      const baseline = loop();
+      const baseline = await loop();
       const link = attach(added);
       try {
-        return [{ name: figure, value: loop() - baseline, unit: "ns/op" }];
+        return [{ name: figure, value: (await loop()) - baseline, unit: "ns/op" }];
       } finally {
         link.close();
       }
     },
     close(): void {
+      launcher.close();
       for (const coll of loaded.values()) coll.close();
       if (cgroup !== undefined) rmdirSync(cgroup);
       execFileSync("ip", ["link", "del", veth]);
