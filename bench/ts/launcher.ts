@@ -17,7 +17,8 @@ import { fileURLToPath } from "node:url";
 const mainScript = join(dirname(fileURLToPath(import.meta.url)), "launcher-main.ts");
 
 /**
- * A helper process that runs programs to completion, one at a time.
+ * A helper process that runs programs to completion, one at a time. Until `close()` its pipes
+ * keep this process alive, so a suite closes it also when its own setup fails.
  *
  * @example
  * ```ts
@@ -32,7 +33,7 @@ export class Launcher {
   readonly #reader: Interface;
 
   constructor() {
-    // Started with this process's loader flags (tsx), as the programs it runs may be TypeScript.
+    // Started with this process's loader flags (tsx): launcher-main.ts is TypeScript.
     this.#child = spawn(process.execPath, [...process.execArgv, mainScript], { stdio: ["pipe", "pipe", "inherit"] });
     this.#reader = createInterface({ input: this.#child.stdout });
     this.#lines = this.#reader[Symbol.asyncIterator]();

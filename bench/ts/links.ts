@@ -69,8 +69,6 @@ function cgroup2Root(): string | undefined {
  * ```
  */
 export function linksSuite(p: LinksParams): Suite {
-  // Forked first, so that the setup below takes the page faults that fork leaves.
-  const launcher = new Launcher();
   const spec = loadCollectionSpecFromBuffer(readFileSync(p.obj));
   const helper = existsSync(join(benchDir, "build", "links")) ? join(benchDir, "build", "links") : buildC(benchDir, "links");
   const veth = `lkbt${process.pid % 100000}`;
@@ -95,6 +93,9 @@ export function linksSuite(p: LinksParams): Suite {
       return attachCgroup({ path: cgroup, attachType: AttachType.AttachCGroupInetEgress, program: prog, mode: "link" });
     },
   };
+  // Forked after the setup that can throw (which would leave it running) and before the loads
+  // and trial attaches, which take the page faults that fork leaves.
+  const launcher = new Launcher();
   const loaded = new Map<Kind, Collection>();
   for (const kind of KINDS) {
     const name = `bench_${kind}`;

@@ -90,7 +90,12 @@ export function loadSuite(p: LoadParams): Suite {
   };
   // Forked before the warm-up, whose writes take the page faults that fork leaves.
   const launcher = new Launcher();
-  for (let i = 0; i < p.warmup; i++) for (const path of Object.values(objects)) loadObject(path);
+  try {
+    for (let i = 0; i < p.warmup; i++) for (const path of Object.values(objects)) loadObject(path);
+  } catch (err) {
+    launcher.close();
+    throw err;
+  }
   return {
     run(figure: string): Figure[] | Promise<Figure[]> {
       const m = /^load\.(plain|small|core)\.(cold|warm|warm_cpu|warm_fresh)$/.exec(figure);
