@@ -1,10 +1,10 @@
 /**
- * Network interfaces by name or index, read from sysfs (`/sys/class/net/<name>/ifindex`).
+ * Network interfaces by name or index, in the caller's network namespace.
  *
  * @module
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { ArgumentError } from "../errors.js";
+import { ifIndexToName, ifNameToIndex } from "../syscall/index.js";
 import { InterfaceNotFoundError } from "./errors.js";
 
 /**
@@ -22,23 +22,13 @@ export function interfaceIndex(iface: string | number): number {
     if (!Number.isInteger(iface) || iface <= 0 || iface > 0x7fffffff) {
       throw new ArgumentError(`interface index must be a positive integer, got ${iface}`);
     }
-    for (const name of readdirSync("/sys/class/net")) {
-      if (readIndex(name) === iface) return iface;
-    }
-    throw new InterfaceNotFoundError(iface);
+    if (ifIndexToName(iface) === undefined) throw new InterfaceNotFoundError(iface);
+    return iface;
   }
   if (typeof iface !== "string" || iface === "" || iface.length > 15 || /[/\s\0]/.test(iface) || iface === "." || iface === "..") {
     throw new ArgumentError(`interface name ${JSON.stringify(iface)} is not valid (1 to 15 characters, no '/' or spaces)`);
   }
-  const index = readIndex(iface);
+  const index = ifNameToIndex(iface);
   if (index === undefined) throw new InterfaceNotFoundError(iface);
   return index;
-}
-
-function readIndex(name: string): number | undefined {
-  try {
-    return Number.parseInt(readFileSync(`/sys/class/net/${name}/ifindex`, "utf8").trim(), 10);
-  } catch {
-    return undefined;
-  }
 }

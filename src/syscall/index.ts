@@ -18,3 +18,4 @@ export { btfBytesById, btfGetFdByName, btfLoad } from "./btf.js";
 export { getRlimit, RLIM_INFINITY, RLIMIT_MEMLOCK, setRlimit, type Rlimit } from "./rlimit.js";
 export * from "./link.js";
 export { netlinkSetXDP } from "./netlink.js";
+export { ifIndexToName, ifNameToIndex } from "./netif.js";

@@ -113,3 +113,12 @@ export const libcRead = libc.func("long read(int fd, uintptr_t buf, size_t count
   buf: number,
   count: number,
 ) => number;
+
+/** `unsigned int if_nametoindex(const char *ifname)`: 0 (and errno) when there is none. */
+export const libcIfNameToIndex = libc.func("unsigned int if_nametoindex(const char *ifname)") as (name: string) => number;
+
+/** `char *if_indextoname(unsigned int ifindex, char *ifname)`, the pointers as integers (0 for NULL). */
+export const libcIfIndexToName = libc.func("uintptr_t if_indextoname(unsigned int ifindex, uintptr_t ifname)") as (
+  index: number,
+  name: number,
+) => number;
