@@ -10,7 +10,9 @@ import { addressOf, lastErrno, libcIfIndexToName, libcIfNameToIndex } from "./li
 
 /** IF_NAMESIZE: 15 characters and the NUL. */
 const IF_NAMESIZE = 16;
-const nameBuffer = new Uint8Array(IF_NAMESIZE);
+// Over its own ArrayBuffer: a typed array this small made from a length may live in V8's heap,
+// where a collection could move it between taking its address and the call.
+const nameBuffer = new Uint8Array(new ArrayBuffer(IF_NAMESIZE));
 const decoder = new TextDecoder();
 
 /**
