@@ -3,11 +3,12 @@
 // devices only). UDP datagrams the primary sends are counted by a program on the primary hook,
 // datagrams sent from inside the namespace by a program on the peer hook.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArgumentError } from "../../src/errors.js";
 import type { Collection } from "../../src/index.js";
 import { attachNetkit, InterfaceNotFoundError, LinkType } from "../../src/link/index.js";
+import { ifIndexToName } from "../../src/syscall/index.js";
 import { expectNoFdLeaks } from "../helpers/fds.js";
 import { netkitMissing, why } from "../helpers/kernel.js";
 import { loadNet, netCount, udpSender } from "./link-fixtures.js";
@@ -36,7 +37,7 @@ function cleanup(): void {
 
 /** The name of the device with index `ifindex` in our namespace. */
 function nameOfIndex(ifindex: number): string {
-  const name = readdirSync("/sys/class/net").find((n) => Number(readFileSync(`/sys/class/net/${n}/ifindex`, "utf8")) === ifindex);
+  const name = ifIndexToName(ifindex);
   if (name === undefined) throw new Error(`no device with index ${ifindex}`);
   return name;
 }
