@@ -11,7 +11,8 @@ import { btfGetFdByName, closeRaw } from "../syscall/index.js";
 import { loadBTF, type LoadedBTF } from "../prog/object-btf.js";
 import { loadObjectBTF } from "../prog/object-btf-raw.js";
 import { ArgumentError, EbpfError, LoadError } from "../errors.js";
-import { newMap, type BpfMap } from "../map/index.js";
+import { BpfMap, newMap } from "../map/index.js";
+import { startMapCreate, type PendingMap } from "../map/create-on-worker.js";
 import { setMapTypes } from "../map/typed.js";
 import { MapType } from "../map/types.js";
 import { possibleCPUs } from "../internal/possible-cpus.js";
@@ -150,15 +151,19 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
   let btf: LoadedBTF | undefined;
   try {
     btf = spec.types ? sharedBTF(spec, mapNames, progNames) : undefined;
+    // Large maps are created on a worker while this thread creates the rest; the record keeps
+    // the spec's order.
+    const made: (BpfMap | PendingMap | undefined)[] = [];
     for (const name of mapNames) {
-      const replacement = options.mapReplacements?.[name];
-      if (replacement) {
-        maps[name] = replacement;
-        continue;
-      }
-      const map = createMap(spec.maps[name]!, options, btf);
-      owned.push(map);
-      maps[name] = map;
+      const map = options.mapReplacements?.[name] ? undefined : createMap(spec.maps[name]!, options, btf);
+      if (map) owned.push(map);
+      made.push(map);
+    }
+    for (const [i, name] of mapNames.entries()) {
+      const map = made[i];
+      if (map === undefined) maps[name] = options.mapReplacements![name]!;
+      else if (map instanceof BpfMap) maps[name] = map;
+      else owned.push((maps[name] = map.finish()));
     }
     for (const name of mapNames) {
       if (!options.mapReplacements?.[name]) fillData(spec, spec.maps[name]!, maps[name]!);
@@ -288,7 +293,7 @@ const withoutBTF: ReadonlySet<MapType> = new Set<MapType>([
   MapType.Stack,
 ]);
 
-function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: LoadedBTF | undefined): BpfMap {
+function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: LoadedBTF | undefined): BpfMap | PendingMap {
   if (m.extra?.some((b) => b !== 0)) {
     throw new LoadError(`map ${m.name}: its definition has ${m.extra.length} bytes the loader does not understand`);
   }
@@ -304,19 +309,35 @@ function createMap(m: CollectionMapSpec, options: CollectionOptions, btf: Loaded
   const key = m.key ? btf?.typeIDs.get(m.key) ?? 0 : 0;
   const value = m.value ? btf?.typeIDs.get(m.value) ?? 0 : 0;
   const useBTF = btf !== undefined && !withoutBTF.has(m.type) && (key !== 0 || value !== 0);
-  try {
-    const map = newMap(mapSpec, {
-      ...(options.maps?.pinPath ? { pinPath: options.maps.pinPath } : {}),
-      ...(useBTF ? { btf: { fd: btf.fd, keyTypeId: key, valueTypeId: value } } : {}),
-    });
-    // Kept for map.typed(), whether or not the kernel was given them.
+  const mapOptions = {
+    ...(options.maps?.pinPath ? { pinPath: options.maps.pinPath } : {}),
+    ...(useBTF ? { btf: { fd: btf.fd, keyTypeId: key, valueTypeId: value } } : {}),
+  };
+  // Kept for map.typed(), whether or not the kernel was given them.
+  const typed = (map: BpfMap) => {
     setMapTypes(map, m.key, m.value);
     return map;
+  };
+  try {
+    const pending = startMapCreate(mapSpec, mapOptions);
+    if (pending === undefined) return typed(newMap(mapSpec, mapOptions));
+    return {
+      finish: () => {
+        try {
+          return typed(pending.finish());
+        } catch (err) {
+          throw mapLoadError(m, err);
+        }
+      },
+      close: () => pending.close(),
+    };
   } catch (err) {
-    if (err instanceof EbpfError) throw new LoadError(`map ${m.name}: ${err.message}`, { cause: err });
-    throw err;
+    throw mapLoadError(m, err);
   }
+}
 
+function mapLoadError(m: CollectionMapSpec, err: unknown): unknown {
+  return err instanceof EbpfError ? new LoadError(`map ${m.name}: ${err.message}`, { cause: err }) : err;
 }
 
 /** Module BTF fds one program's kfunc calls (by `fd_array` slot, from 1) and typed ksyms refer to. */

@@ -10,6 +10,8 @@ import { ArgumentError } from "../errors.js";
 import { possibleCPUs } from "../internal/possible-cpus.js";
 import { closeRaw } from "../syscall/fd.js";
 import { Errno, PermissionError, SyscallError } from "../syscall/error.js";
+import type { MapCreateAttr } from "../syscall/attr.js";
+import type { AttrValues } from "../syscall/layout.js";
 import { mapCreate } from "../syscall/map.js";
 import { objGet } from "../syscall/obj.js";
 import { readMapInfo } from "./info.js";
@@ -42,33 +44,17 @@ export function newMap(spec: MapSpec, options: MapOptions = {}): BpfMap {
 }
 
 function create(spec: MapSpec, options: MapOptions): BpfMap {
-  const type = spec.type;
-  const maxEntries = type === MapType.PerfEventArray && spec.maxEntries === 0 ? possibleCPUs() : spec.maxEntries;
-  const inner = isMapOfMaps(type) ? create(spec.innerMap!, {}) : undefined;
-  const name = spec.name ?? "";
+  const inner = isMapOfMaps(spec.type) ? create(spec.innerMap!, {}) : undefined;
   let fd: number;
   try {
-    fd = mapCreate({
-      mapType: type,
-      keySize: spec.keySize,
-      valueSize: spec.valueSize,
-      maxEntries,
-      mapFlags: spec.flags ?? 0,
-      innerMapFd: inner?.fd ?? 0,
-      numaNode: spec.numaNode ?? 0,
-      mapName: name,
-      btfFd: options.btf?.fd ?? 0,
-      btfKeyTypeId: options.btf?.keyTypeId ?? 0,
-      btfValueTypeId: options.btf?.valueTypeId ?? 0,
-      mapExtra: spec.mapExtra ?? 0,
-    });
+    fd = mapCreate(createAttrValues(spec, options, inner?.fd ?? 0));
   } catch (err) {
     if (err instanceof SyscallError && !(err instanceof PermissionError)) {
-      const min = mapTypeMinKernel[type];
+      const min = mapTypeMinKernel[spec.type];
       throw new SyscallError(
         err.command,
         err.errno,
-        `creating ${mapTypeName(type)} map ${JSON.stringify(name)}` +
+        `creating ${mapTypeName(spec.type)} map ${JSON.stringify(spec.name ?? "")}` +
           (min === undefined ? "" : ` (the map type needs Linux ${min}+)`),
       );
     }
@@ -76,8 +62,51 @@ function create(spec: MapSpec, options: MapOptions): BpfMap {
   } finally {
     inner?.close();
   }
+  return adoptCreatedMap(fd, spec);
+}
+
+function maxEntriesOf(spec: MapSpec): number {
+  return spec.type === MapType.PerfEventArray && spec.maxEntries === 0 ? possibleCPUs() : spec.maxEntries;
+}
+
+/**
+ * The BPF_MAP_CREATE attribute for `spec` (validated), with the inner map's fd for a map of maps.
+ *
+ * @example
+ * ```ts
+ * const fd = mapCreate(createAttrValues({ type: MapType.Array, keySize: 4, valueSize: 8, maxEntries: 1 }, {}, 0));
+ * ```
+ */
+export function createAttrValues(spec: MapSpec, options: MapOptions, innerMapFd: number): AttrValues<typeof MapCreateAttr> {
+  return {
+    mapType: spec.type,
+    keySize: spec.keySize,
+    valueSize: spec.valueSize,
+    maxEntries: maxEntriesOf(spec),
+    mapFlags: spec.flags ?? 0,
+    innerMapFd,
+    numaNode: spec.numaNode ?? 0,
+    mapName: spec.name ?? "",
+    btfFd: options.btf?.fd ?? 0,
+    btfKeyTypeId: options.btf?.keyTypeId ?? 0,
+    btfValueTypeId: options.btf?.valueTypeId ?? 0,
+    mapExtra: spec.mapExtra ?? 0,
+  };
+}
+
+/**
+ * The map that BPF_MAP_CREATE made from `spec` as `fd`; the fd is closed if that throws.
+ *
+ * @example
+ * ```ts
+ * const spec = { type: MapType.Array, keySize: 4, valueSize: 8, maxEntries: 1 };
+ * const map = adoptCreatedMap(mapCreate(createAttrValues(spec, {}, 0)), spec);
+ * ```
+ */
+export function adoptCreatedMap(fd: number, spec: MapSpec): BpfMap {
+  const { type, keySize, valueSize } = spec;
   try {
-    return new BpfMap(fd, { type, keySize: spec.keySize, valueSize: spec.valueSize, maxEntries, flags: spec.flags ?? 0, name });
+    return new BpfMap(fd, { type, keySize, valueSize, maxEntries: maxEntriesOf(spec), flags: spec.flags ?? 0, name: spec.name ?? "" });
   } catch (err) {
     closeRaw(fd);
     throw err;

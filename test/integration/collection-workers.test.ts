@@ -1,11 +1,12 @@
 // newCollection hands a collection's larger programs to worker threads (src/syscall/bpf-thread.ts)
-// so the kernel verifies one while the main thread prepares the next: what comes back must be what
-// loading them one by one gives, failures included. The CI host and the qemu guests have 2 CPUs,
+// so the kernel verifies one while the main thread prepares the next, and creates its larger maps
+// there while it creates the rest: what comes back must be what loading them one by one gives,
+// failures included. The CI host and the qemu guests have 2 CPUs,
 // so one worker.
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import * as asm from "../../src/asm/index.js";
-import { loadCollectionSpec, newCollection, type CollectionSpec } from "../../src/index.js";
+import { LoadError, loadCollectionSpec, MapType, newCollection, type CollectionSpec } from "../../src/index.js";
 import { ProgramType, VerifierError } from "../../src/prog/index.js";
 import {
   bpfOnWorker,
@@ -115,6 +116,60 @@ describe("newCollection with programs verified on workers", () => {
     const before = openFdCount();
     expect(() => newCollection(spec)).toThrow(expect.objectContaining({ program: "sock_count" }));
     expect(() => newCollection(last)).toThrow(expect.objectContaining({ program: "tc_mark" }));
+    expect(openFdCount()).toBe(before);
+  });
+});
+
+describe("newCollection with maps created on workers", () => {
+  it("creates bench_load.o's large hash maps there: each is the map its spec asks for, in spec order", async () => {
+    const spec = await loadCollectionSpec(object);
+    await bpfWorkersReady();
+    using coll = newCollection(spec);
+    expect(Object.keys(coll.maps)).toEqual(Object.keys(spec.maps));
+    for (const [name, m] of Object.entries(spec.maps)) {
+      const map = coll.maps[name]!;
+      const info = map.info();
+      expect([info.name, info.type, info.keySize, info.valueSize, info.maxEntries], name).toEqual([
+        name,
+        m.type,
+        m.keySize,
+        m.valueSize,
+        m.maxEntries,
+      ]);
+    }
+    const counts = coll.maps.counts!;
+    counts.update(new Uint8Array([7, 0, 0, 0]), new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]));
+    expect([...counts.lookup(new Uint8Array([7, 0, 0, 0]))!]).toEqual([1, 0, 0, 0, 0, 0, 0, 0]);
+    // Typed through the object's BTF, as a map made on this thread is.
+    expect(counts.typed().lookup(7)).toBe(1n);
+  });
+
+  it("a large map the kernel refuses fails with the map named and the errno; nothing stays open", async () => {
+    const spec = await loadCollectionSpec(object);
+    // BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG together: EINVAL from the kernel, not our checks.
+    spec.maps.counts = { ...spec.maps.counts!, flags: (1 << 7) | (1 << 8) };
+    expect(spec.maps.counts.type).toBe(MapType.Hash);
+    await bpfWorkersReady();
+    const before = openFdCount();
+    const err = (() => {
+      try {
+        newCollection(spec);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(LoadError);
+    expect((err as LoadError).message).toMatch(/^map counts: BPF_MAP_CREATE: EINVAL/);
+    expect(openFdCount()).toBe(before);
+  });
+
+  it("a failure after a large map was handed off waits for it and closes it", async () => {
+    const spec = await loadCollectionSpec(object);
+    // totals comes after counts (handed off) and is refused before counts is collected.
+    spec.maps.totals = { ...spec.maps.totals!, flags: (1 << 7) | (1 << 8) };
+    await bpfWorkersReady();
+    const before = openFdCount();
+    expect(() => newCollection(spec)).toThrow(/^map totals: BPF_MAP_CREATE: EINVAL/);
     expect(openFdCount()).toBe(before);
   });
 });
