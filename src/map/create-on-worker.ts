@@ -54,18 +54,19 @@ export interface PendingMap {
  * there is none, the map is cheap to create, or its creation needs more than one call (pinning
  * by name, a map of maps' inner map): the caller then creates it with {@link newMap}. A creation
  * the kernel refuses is made again by `finish` on the caller's thread, for its error.
+ * `moreSoon`: the caller has another map or program to hand over next.
  *
  * @example
  * ```ts
  * const spec = { type: MapType.Hash, keySize: 4, valueSize: 8, maxEntries: 4096 };
- * const map = startMapCreate(spec, {})?.finish() ?? newMap(spec);
+ * const map = startMapCreate(spec, {}, false)?.finish() ?? newMap(spec);
  * ```
  */
-export function startMapCreate(spec: MapSpec, options: MapOptions): PendingMap | undefined {
+export function startMapCreate(spec: MapSpec, options: MapOptions, moreSoon: boolean): PendingMap | undefined {
   if ((spec.pinning ?? PinType.None) !== PinType.None || isMapOfMaps(spec.type)) return undefined;
   if (creationBytes(spec) < MIN_WORKER_BYTES) return undefined;
   validateMapSpec(spec);
-  const call = bpfOnWorker(BpfCmd.MAP_CREATE, MapCreateAttr.build(createAttrValues(spec, options, 0)), undefined);
+  const call = bpfOnWorker(BpfCmd.MAP_CREATE, MapCreateAttr.build(createAttrValues(spec, options, 0)), undefined, moreSoon);
   if (call === undefined) return undefined;
   let waited = false;
   return {

@@ -35,21 +35,34 @@ export interface PendingProgram {
 }
 
 /**
+ * Whether a program of `insnCount` instructions may load on a worker ({@link startProgramLoad}
+ * hands off no smaller one, nor one whose options ask for a verifier log).
+ *
+ * @example
+ * ```ts
+ * const anyHandedOff = Object.values(spec.programs).some((p) => mayLoadOnWorker(p.instructions.length, {}));
+ * ```
+ */
+export function mayLoadOnWorker(insnCount: number, options: ProgramOptions): boolean {
+  return (options.logLevel ?? 0) === 0 && insnCount >= MIN_WORKER_INSNS;
+}
+
+/**
  * Start BPF_PROG_LOAD of `prepared` on an idle worker, or return undefined (nothing started)
  * when there is none, the program is small, or `options` ask for a verifier log (whose retries
  * run on the caller's thread): the caller then loads it itself with {@link loadPreparedProgram}.
  * A load the kernel refuses is made again on the caller's thread by `finish`, with a log to
- * explain the error.
+ * explain the error. `moreSoon`: the caller has another program or map to hand over next.
  *
  * @example
  * ```ts
- * const pending = startProgramLoad(prepared, {});
+ * const pending = startProgramLoad(prepared, {}, false);
  * const prog = pending ? pending.finish() : loadPreparedProgram(prepared, {});
  * ```
  */
-export function startProgramLoad(prepared: PreparedProgram, options: ProgramOptions): PendingProgram | undefined {
-  if ((options.logLevel ?? 0) !== 0 || prepared.input.insns.byteLength < MIN_WORKER_INSNS * 8) return undefined;
-  const call = bpfOnWorker(BpfCmd.PROG_LOAD, progLoadAttr(prepared.input), prepared);
+export function startProgramLoad(prepared: PreparedProgram, options: ProgramOptions, moreSoon: boolean): PendingProgram | undefined {
+  if (!mayLoadOnWorker(prepared.input.insns.byteLength / 8, options)) return undefined;
+  const call = bpfOnWorker(BpfCmd.PROG_LOAD, progLoadAttr(prepared.input), prepared, moreSoon);
   if (call === undefined) return undefined;
   return {
     finish: () => {

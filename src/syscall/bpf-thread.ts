@@ -6,11 +6,12 @@
  * where it is.
  *
  * The workers are plain `worker_threads` blocked in `Atomics.wait` on a shared slot, each with its
- * own koffi binding of `syscall`. Both sides spin briefly before they sleep: a collection hands
+ * own koffi binding of `syscall`. Both sides poll briefly before they sleep: a collection hands
  * its next program over, and collects a result, within a fraction of a millisecond, while waking
- * a sleeping thread costs the waker ~18 µs and the woken ~40 µs more (an IPI; measured in a VM). They start in the background when asked ({@link startBpfWorkers})
- * and are unref'd, so they neither delay a load nor keep the process alive; each holds about
- * 10 MiB (its own V8 heap), so they end 30 s after their last call.
+ * a sleeping thread costs the waker ~18 µs and the woken ~40 µs more (an IPI; measured in a VM).
+ * They start in the background when asked ({@link startBpfWorkers}) and are unref'd, so they
+ * neither delay a load nor keep the process alive; each holds about 10 MiB (its own V8 heap), so
+ * they end 30 s after their last call.
  *
  * @module
  */
@@ -29,16 +30,18 @@ const ADDR_LO = 3;
 const ADDR_HI = 4;
 const RESULT = 5;
 const READY = 6;
+// Microseconds the worker polls for its next call after this one returns.
+const POLL_US = 7;
 const WORDS = 8;
 // STATE values.
 const IDLE = 0;
 const REQUESTED = 1;
 const DONE = 2;
-// How long a worker polls for its next call after one returns, and a caller for a result, before
-// sleeping: about a verification of a mid-sized program, so a collection's handoffs find the
-// other thread awake, and a long verification costs at most this much polling.
-const WORKER_SPIN_MS = 0.3;
-const CALLER_SPIN_MS = 1;
+// How long a worker polls for its next call after one whose caller has more coming, and a caller
+// for a result, before sleeping: about a verification of a mid-sized program, so a collection's
+// handoffs find the other thread awake, and a long verification costs at most this much polling.
+const WORKER_POLL_US = 300;
+const CALLER_POLL_MS = 1;
 
 /**
  * The name of the worker threads (their `comm`, as /proc/<pid>/task/<tid>/comm shows it).
@@ -63,13 +66,13 @@ libc.func("int prctl(int option, ...)")(15, "str", "${THREAD_NAME}");
 const s = new Int32Array(workerData.slot);
 const { nr, EINTR, EAGAIN, PROG_LOAD } = workerData;
 Atomics.store(s, ${READY}, 1);
-let spinUntil = 0;
+let pollUntil = 0;
 for (;;) {
   // Wait for the state to change from the one seen (a result not yet collected, DONE, is waited
-  // out too): polling until spinUntil, then asleep.
+  // out too): polling until pollUntil, then asleep.
   const state = Atomics.load(s, ${STATE});
   if (state !== ${REQUESTED}) {
-    while (Atomics.load(s, ${STATE}) === state && performance.now() < spinUntil);
+    while (Atomics.load(s, ${STATE}) === state && performance.now() < pollUntil);
     if (Atomics.load(s, ${STATE}) === state) Atomics.wait(s, ${STATE}, state);
     continue;
   }
@@ -85,7 +88,7 @@ for (;;) {
     break;
   }
   s[${RESULT}] = r;
-  spinUntil = performance.now() + ${WORKER_SPIN_MS};
+  pollUntil = performance.now() + s[${POLL_US}] / 1000;
   Atomics.store(s, ${STATE}, ${DONE});
   Atomics.notify(s, ${STATE});
 }
@@ -155,7 +158,7 @@ class BpfThread {
     return this.#failed || Atomics.load(this.#slot, READY) === 1;
   }
 
-  submit(cmd: number, attr: Uint8Array, keep: unknown): PendingBpfCall {
+  submit(cmd: number, attr: Uint8Array, keep: unknown, moreSoon: boolean): PendingBpfCall {
     const s = this.#slot;
     const address = addressOf(attr);
     const call: Call = { result: undefined, keep: [attr, keep] };
@@ -164,12 +167,13 @@ class BpfThread {
     s[SIZE] = attr.byteLength;
     s[ADDR_LO] = address % 4294967296;
     s[ADDR_HI] = Math.floor(address / 4294967296);
+    s[POLL_US] = moreSoon ? WORKER_POLL_US : 0;
     Atomics.store(s, STATE, REQUESTED);
     Atomics.notify(s, STATE);
     return {
       wait: () => {
         if (call.result === undefined) {
-          const until = performance.now() + CALLER_SPIN_MS;
+          const until = performance.now() + CALLER_POLL_MS;
           while (Atomics.load(s, STATE) === REQUESTED && performance.now() < until);
           while (Atomics.load(s, STATE) === REQUESTED) Atomics.wait(s, STATE, REQUESTED);
           this.#collect();
@@ -229,7 +233,9 @@ function retire(): void {
  * Start `bpf(cmd, attr, attr.byteLength)` on an idle worker thread and return at once, or return
  * undefined (nothing started) when no worker is idle or ready, or none was started
  * ({@link startBpfWorkers}): the caller then makes the call itself. `attr` and `keep` (the buffers
- * the attribute points to) stay referenced until {@link PendingBpfCall.wait} returns.
+ * the attribute points to) stay referenced until {@link PendingBpfCall.wait} returns. `moreSoon`
+ * says the caller will hand over another call within a fraction of a millisecond (a collection's
+ * next map or program): the worker then polls for it a while instead of going to sleep.
  *
  * @example
  * ```ts
@@ -238,9 +244,9 @@ function retire(): void {
  * const fd = pending ? pending.wait() : bpfRaw(BpfCmd.PROG_LOAD, addressOf(attr), attr.byteLength);
  * ```
  */
-export function bpfOnWorker(cmd: BpfCmd, attr: Uint8Array, keep: unknown): PendingBpfCall | undefined {
+export function bpfOnWorker(cmd: BpfCmd, attr: Uint8Array, keep: unknown, moreSoon = false): PendingBpfCall | undefined {
   if (threads === undefined) return undefined;
-  for (const t of pool()) if (t.idle) return t.submit(cmd, attr, keep);
+  for (const t of pool()) if (t.idle) return t.submit(cmd, attr, keep, moreSoon);
   return undefined;
 }
 
