@@ -31,6 +31,16 @@ function withWrongType(spec: CollectionSpec, name: string): CollectionSpec {
   return spec;
 }
 
+/** What `newCollection(spec)` throws; undefined (the collection closed) when it loads. */
+function errorOf(spec: CollectionSpec): unknown {
+  try {
+    newCollection(spec).close();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe("bpfOnWorker", () => {
   it("starts one call per idle worker and returns its result, or the negated errno", async () => {
     const workers = await bpfWorkersReady();
@@ -96,13 +106,7 @@ describe("newCollection with programs verified on workers", () => {
     const spec = withWrongType(await loadCollectionSpec(object), "sock_count");
     await bpfWorkersReady();
     const before = openFdCount();
-    const err = (() => {
-      try {
-        newCollection(spec);
-      } catch (e) {
-        return e;
-      }
-    })();
+    const err = errorOf(spec);
     expect(err).toBeInstanceOf(VerifierError);
     expect((err as VerifierError).program).toBe("sock_count");
     expect((err as VerifierError).log).toMatch(/bpf_skb_load_bytes#26/);
@@ -151,13 +155,7 @@ describe("newCollection with maps created on workers", () => {
     expect(spec.maps.counts.type).toBe(MapType.Hash);
     await bpfWorkersReady();
     const before = openFdCount();
-    const err = (() => {
-      try {
-        newCollection(spec);
-      } catch (e) {
-        return e;
-      }
-    })();
+    const err = errorOf(spec);
     expect(err).toBeInstanceOf(LoadError);
     expect((err as LoadError).message).toMatch(/^map counts: BPF_MAP_CREATE: EINVAL/);
     expect(openFdCount()).toBe(before);
