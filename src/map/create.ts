@@ -70,7 +70,8 @@ function maxEntriesOf(spec: MapSpec): number {
 }
 
 /**
- * The BPF_MAP_CREATE attribute for `spec` (validated), with the inner map's fd for a map of maps.
+ * The BPF_MAP_CREATE attribute for `spec`, which the caller has validated, with the inner map's
+ * fd for a map of maps (0 for other maps).
  *
  * @example
  * ```ts
