@@ -8,6 +8,15 @@ import { InstructionError } from "./errors.js";
 import { Instruction } from "./instruction.js";
 
 const LDDW = 0x18;
+// Most immediates are small (register moves, offsets, helper ids, sizes): one shared bigint each
+// instead of a new one per instruction.
+const SMALL_MIN = -256;
+const SMALL = Array.from({ length: 1280 }, (_, i) => BigInt(i + SMALL_MIN));
+
+function smallOrNew(n: number): bigint {
+  const i = n - SMALL_MIN;
+  return i >= 0 && i < SMALL.length ? SMALL[i]! : BigInt(n);
+}
 
 /**
  * Decodes an instruction stream. A 16-byte `lddw` becomes one {@link Instruction} with a 64-bit
@@ -43,7 +52,7 @@ export function unmarshalInstructions(bytes: Uint8Array, byteOrder: ByteOrder): 
     const dst = little ? regs & 0x0f : regs >> 4;
     const src = little ? regs >> 4 : regs & 0x0f;
     const offset = view.getInt16(pos + 2, little);
-    let constant = BigInt(view.getInt32(pos + 4, little));
+    let constant = smallOrNew(view.getInt32(pos + 4, little));
     if (opcode === LDDW) {
       if (pos + 16 > bytes.length) {
         throw new InstructionError("64-bit immediate load (lddw) truncated: missing its second 8 bytes", index);

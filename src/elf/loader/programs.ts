@@ -45,24 +45,30 @@ export function buildPrograms(functions: readonly FunctionCode[], ctx: ProgramCo
     // their own (cilium/ebpf lists them the same way).
     const info = programSectionInfo(sectionName) ?? unknownSection;
     const linked = link(fn, byName);
-    const instructions: Instruction[] = [];
+    // A program that calls nothing keeps its function's instructions, an array no other spec holds.
+    const instructions: Instruction[] = linked.length === 1 ? fn.instructions : [];
     const funcInfos: FuncInfo[] = [];
     const lineInfos: LineInfo[] = [];
     const coreRelos: CORERelocation[] = [];
     let slot = 0;
     for (const part of linked) {
-      for (const insn of part.instructions) instructions.push(insn);
+      if (linked.length > 1) for (const insn of part.instructions) instructions.push(insn);
       const size = partSlots(part);
       if (ctx.ext) {
         const name = part.section.section.name;
         const start = part.slot;
         const end = start + size;
         const shift = slot - start;
+        // Nothing changes a record once parsed, so a part at its own offset (a program's entry
+        // function, usually) shares them rather than copying thousands.
         for (const r of ctx.ext.funcInfos.get(name) ?? []) {
-          if (r.insnOff >= start && r.insnOff < end) funcInfos.push({ insnOff: r.insnOff + shift, typeID: r.typeID, func: r.func });
+          if (r.insnOff < start || r.insnOff >= end) continue;
+          funcInfos.push(shift === 0 ? r : { insnOff: r.insnOff + shift, typeID: r.typeID, func: r.func });
         }
         for (const r of ctx.ext.lineInfos.get(name) ?? []) {
-          if (r.insnOff >= start && r.insnOff < end) {
+          if (r.insnOff < start || r.insnOff >= end) continue;
+          if (shift === 0) lineInfos.push(r);
+          else {
             lineInfos.push({
               insnOff: r.insnOff + shift,
               fileName: r.fileName,
