@@ -7,7 +7,7 @@
  */
 import { readdirSync } from "node:fs";
 import { KERNEL_BTF_DIR, loadKernelModuleSpec, loadKernelSpec, type LineInfo, type Spec as BTFSpec, type Type } from "../btf/index.js";
-import { btfGetFdByName, closeRaw } from "../syscall/index.js";
+import { btfGetFdByName, closeRaw, wakeBpfWorkers } from "../syscall/index.js";
 import { loadBTF, type LoadedBTF } from "../prog/object-btf.js";
 import { loadObjectBTF } from "../prog/object-btf-raw.js";
 import { ArgumentError, EbpfError, LoadError } from "../errors.js";
@@ -17,7 +17,7 @@ import { setMapTypes } from "../map/typed.js";
 import { MapType } from "../map/types.js";
 import { possibleCPUs } from "../internal/possible-cpus.js";
 import { Program, type ProgramOptions } from "../prog/index.js";
-import { mayLoadOnWorker, programBatchStarting, startProgramLoad, type PendingProgram } from "../prog/load-on-worker.js";
+import { mayLoadOnWorker, programBatchStarting, startProgramQueue, type PendingProgram } from "../prog/load-on-worker.js";
 import { loadPreparedProgram, prepareProgram } from "../prog/program.js";
 import { ProgramType } from "../prog/types.js";
 import { kconfigContents } from "./kconfig.js";
@@ -149,16 +149,18 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
   const maps: Record<string, BpfMap> = {};
   const programs: Record<string, Program> = {};
   let btf: LoadedBTF | undefined;
-  // The last program that may go to a worker: a worker polls for more work up to it.
+  // Whether programs go to workers; woken now, a worker is polling by the time the first map
+  // or program is handed over.
   const progOptions = options.programs ?? {};
-  const lastHandoff = progNames.findLastIndex((name) => mayLoadOnWorker(spec.programs[name]!.instructions.length, progOptions));
+  const onWorkers = progNames.some((name) => mayLoadOnWorker(spec.programs[name]!.instructions.length, progOptions));
+  if (onWorkers) wakeBpfWorkers();
   try {
     btf = spec.types ? sharedBTF(spec, mapNames, progNames) : undefined;
     // Large maps may be created on a worker while this thread creates the rest; the record
     // keeps the spec's order.
     const made: (BpfMap | PendingMap | undefined)[] = [];
     for (const name of mapNames) {
-      const map = options.mapReplacements?.[name] ? undefined : createMap(spec.maps[name]!, options, btf, lastHandoff >= 0);
+      const map = options.mapReplacements?.[name] ? undefined : createMap(spec.maps[name]!, options, btf, onWorkers);
       if (map) owned.push(map);
       made.push(map);
     }
@@ -179,7 +181,7 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
       // Module kfuncs are looked up only against the running kernel, not user-given types.
       moduleTypes: options.programs?.kernelTypes ? undefined : loadedModuleTypes,
     };
-    loadPrograms(spec, progNames, lastHandoff, options, targets, btf, programs, owned);
+    loadPrograms(spec, progNames, onWorkers, options, targets, btf, programs, owned);
     for (const name of mapNames) {
       if (!options.mapReplacements?.[name]) fillReferences(spec.maps[name]!, maps[name]!, maps, programs);
     }
@@ -196,13 +198,14 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
 
 type Targets = Omit<ReferenceTargets, "moduleSlot" | "moduleFd">;
 
-// Programs load in spec order; each one whose load can go to a worker thread does, so that the
-// kernel verifies it while this thread prepares (or loads) the next. `programs` gets them in spec
-// order, and a failure is the first program's in that order, as if they had loaded one by one.
+// Programs are prepared in spec order; with `onWorkers`, each goes to a queue that the workers
+// take from as they come free while this thread prepares the next, then this thread takes the
+// rest. `programs` gets them in spec order, and a failure is the first program's in that order,
+// as if they had loaded one by one.
 function loadPrograms(
   spec: CollectionSpec,
   progNames: readonly string[],
-  lastHandoff: number,
+  onWorkers: boolean,
   options: CollectionOptions,
   targets: Targets,
   btf: LoadedBTF | undefined,
@@ -211,33 +214,38 @@ function loadPrograms(
 ): void {
   if (progNames.length > 0) programBatchStarting();
   const progOptions = options.programs ?? {};
+  const queue = onWorkers ? startProgramQueue() : undefined;
   const loaded: (Program | PendingProgram)[] = [];
   let failure: { at: number; err: unknown } | undefined;
-  for (let i = 0; i < progNames.length && failure === undefined; i++) {
-    const name = progNames[i]!;
-    const p = spec.programs[name]!;
-    const modules = new ModuleBTFSlots();
-    try {
-      if (p.instructions instanceof Uint8Array) throw new LoadError(`program ${name}: raw instruction bytes cannot be relocated`);
-      // Listed, not spread: a spread that adds closures costs V8 a microsecond a program.
-      const instructions = resolveReferences(name, p.instructions, {
-        maps: targets.maps,
-        externs: targets.externs,
-        kernelTypes: targets.kernelTypes,
-        moduleTypes: targets.moduleTypes,
-        moduleSlot: (m) => modules.slot(m),
-        moduleFd: (m) => modules.fd(m),
-      });
-      const programOptions = { ...progOptions, kernelTypes: targets.kernelTypes, btf, fdArray: modules.fdArray() };
-      const prepared = prepareProgram({ ...p, instructions }, programOptions);
-      // Module BTF fds are closed below, so such a program loads before they are.
-      const pending = modules.empty ? startProgramLoad(prepared, programOptions, i < lastHandoff) : undefined;
-      loaded.push(pending ?? loadPreparedProgram(prepared, programOptions));
-    } catch (err) {
-      failure = { at: i, err };
-    } finally {
-      modules.close();
+  try {
+    for (let i = 0; i < progNames.length && failure === undefined; i++) {
+      const name = progNames[i]!;
+      const p = spec.programs[name]!;
+      const modules = new ModuleBTFSlots();
+      try {
+        if (p.instructions instanceof Uint8Array) throw new LoadError(`program ${name}: raw instruction bytes cannot be relocated`);
+        // Listed, not spread: a spread that adds closures costs V8 a microsecond a program.
+        const instructions = resolveReferences(name, p.instructions, {
+          maps: targets.maps,
+          externs: targets.externs,
+          kernelTypes: targets.kernelTypes,
+          moduleTypes: targets.moduleTypes,
+          moduleSlot: (m) => modules.slot(m),
+          moduleFd: (m) => modules.fd(m),
+        });
+        const programOptions = { ...progOptions, kernelTypes: targets.kernelTypes, btf, fdArray: modules.fdArray() };
+        const prepared = prepareProgram({ ...p, instructions }, programOptions);
+        // Module BTF fds are closed below, so such a program loads before they are.
+        const pending = modules.empty ? queue?.add(prepared, programOptions) : undefined;
+        loaded.push(pending ?? loadPreparedProgram(prepared, programOptions));
+      } catch (err) {
+        failure = { at: i, err };
+      } finally {
+        modules.close();
+      }
     }
+  } finally {
+    queue?.close();
   }
   // Every load in flight is waited for, even after a failure, so that its fd is owned and closed.
   for (let i = 0; i < loaded.length; i++) {

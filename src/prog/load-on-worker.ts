@@ -1,15 +1,15 @@
 /**
- * Loading a prepared program on a worker thread, so that a collection's loader prepares (or
- * loads) the next program while the kernel verifies this one.
+ * Loading a collection's prepared programs on worker threads and the caller's at once, so that
+ * the kernel verifies one while the loader prepares the next, and two at a time.
  *
  * @module
  */
-import { bpfOnWorker, BpfCmd, progLoadAttr, startBpfWorkers } from "../syscall/index.js";
+import { BpfCmd, progLoadAttr, startBpfQueue, startBpfWorkers } from "../syscall/index.js";
 import { adoptProgramFd, loadPreparedProgram, type PreparedProgram, type Program } from "./program.js";
 import type { ProgramOptions } from "./spec.js";
 
 // A program of a few dozen instructions verifies in about the time that waking a worker and
-// waiting for it costs (some 30 µs each way here): only larger ones are handed off.
+// waiting for it costs (some 30 µs each way here): a collection with no larger one loads alone.
 const MIN_WORKER_INSNS = 64;
 
 let batches = 0;
@@ -35,8 +35,9 @@ export interface PendingProgram {
 }
 
 /**
- * Whether a program of `insnCount` instructions may load on a worker ({@link startProgramLoad}
- * hands off no smaller one, nor one whose options ask for a verifier log).
+ * Whether a program of `insnCount` instructions is worth a worker: a collection opens a
+ * {@link ProgramQueue} only when one of its programs is, and none asks for a verifier log (whose
+ * retries run on the caller's thread).
  *
  * @example
  * ```ts
@@ -48,28 +49,68 @@ export function mayLoadOnWorker(insnCount: number, options: ProgramOptions): boo
 }
 
 /**
- * Start BPF_PROG_LOAD of `prepared` on an idle worker, or return undefined (nothing started)
- * when there is none, the program is small, or `options` ask for a verifier log (whose retries
- * run on the caller's thread): the caller then loads it itself with {@link loadPreparedProgram}.
- * A load the kernel refuses is made again on the caller's thread by `finish`, with a log to
- * explain the error. `moreSoon`: the caller has another program or map to hand over next.
+ * Programs a collection loads: the workers take them one after another as they come free, and
+ * the caller's thread takes the rest once all are queued ({@link ProgramQueue.close}), so neither
+ * waits while the other has programs left. A load the kernel refuses on a worker is made again
+ * on the caller's thread by `finish`, with a log to explain the error.
+ */
+export interface ProgramQueue {
+  /** Queue `prepared`, or return undefined when the queue is full (the caller loads it itself). */
+  add(prepared: PreparedProgram, options: ProgramOptions): PendingProgram | undefined;
+  /** No more programs: load those no worker has taken on this thread. Call it whatever happens. */
+  close(): void;
+}
+
+/**
+ * Open a {@link ProgramQueue} on the workers, or return undefined when none is idle (or none
+ * runs): the caller then loads its programs itself.
  *
  * @example
  * ```ts
- * const pending = startProgramLoad(prepared, {}, false);
+ * const queue = startProgramQueue();
+ * const pending = queue?.add(prepared, {});
+ * queue?.close();
  * const prog = pending ? pending.finish() : loadPreparedProgram(prepared, {});
  * ```
  */
-export function startProgramLoad(prepared: PreparedProgram, options: ProgramOptions, moreSoon: boolean): PendingProgram | undefined {
-  if (!mayLoadOnWorker(prepared.input.insns.byteLength / 8, options)) return undefined;
-  const call = bpfOnWorker(BpfCmd.PROG_LOAD, progLoadAttr(prepared.input), prepared, moreSoon);
-  if (call === undefined) return undefined;
+export function startProgramQueue(): ProgramQueue | undefined {
+  const queue = startBpfQueue();
+  if (queue === undefined) return undefined;
+  // The outcome of each program this thread took from the queue, by queue index.
+  const own = new Map<number, { prog: Program } | { err: unknown }>();
+  const entries: { prepared: PreparedProgram; options: ProgramOptions }[] = [];
+  let closed = false;
   return {
-    finish: () => {
-      const r = call.wait();
-      if (r < 0) return loadPreparedProgram(prepared, options);
-      prepared.btf?.close();
-      return adoptProgramFd(prepared, r, "");
+    add(prepared, options) {
+      const index = queue.push(BpfCmd.PROG_LOAD, progLoadAttr(prepared.input), prepared);
+      if (index < 0) return undefined;
+      entries[index] = { prepared, options };
+      return {
+        finish: () => {
+          const mine = own.get(index);
+          if (mine !== undefined) {
+            if ("err" in mine) throw mine.err;
+            return mine.prog;
+          }
+          const r = queue.wait(index);
+          if (r < 0) return loadPreparedProgram(prepared, options);
+          prepared.btf?.close();
+          return adoptProgramFd(prepared, r, "");
+        },
+      };
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      queue.close();
+      for (let index = queue.take(); index >= 0; index = queue.take()) {
+        const { prepared, options } = entries[index]!;
+        try {
+          own.set(index, { prog: loadPreparedProgram(prepared, options) });
+        } catch (err) {
+          own.set(index, { err });
+        }
+      }
     },
   };
 }

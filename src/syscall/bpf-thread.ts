@@ -6,9 +6,12 @@
  * where it is.
  *
  * The workers are plain `worker_threads` blocked in `Atomics.wait` on a shared slot, each with its
- * own koffi binding of `syscall`. Both sides poll briefly before they sleep: a collection hands
- * its next program over, and collects a result, within a fraction of a millisecond, while waking
- * a sleeping thread costs the waker ~18 µs and the woken ~40 µs more (an IPI; measured in a VM).
+ * own koffi binding of `syscall`. A slot carries one call ({@link bpfOnWorker}), or a request to
+ * take calls from the pool's queue ({@link startBpfQueue}), which workers and caller both take
+ * from, so that none waits while calls are left. Both sides poll briefly before they sleep: a
+ * collection hands its next call over, and collects a result, within a fraction of a millisecond,
+ * while waking a sleeping thread costs the waker ~18 µs and the woken ~40 µs more (an IPI;
+ * measured in a VM).
  * They start in the background when asked ({@link startBpfWorkers}) and are unref'd, so they
  * neither delay a load nor keep the process alive; each holds about 10 MiB (its own V8 heap), so
  * they end 30 s after their last call.
@@ -33,6 +36,24 @@ const READY = 6;
 // Microseconds the worker polls for its next call after this one returns.
 const POLL_US = 7;
 const WORDS = 8;
+// CMD of a call that makes no syscall: it only wakes the worker, which then polls.
+const WAKE = -1;
+// CMD of a request to take entries of the pool's queue until it is closed and empty.
+const QUEUE = -2;
+// Queue layout (Int32 words), shared by the pool's workers: a header, then the entries.
+const Q_NEXT = 0; // the next entry to take
+const Q_COUNT = 1; // entries published
+const Q_OPEN = 2; // 1 while more entries may come
+const Q_SEQ = 3; // bumped on every publish and on close: what a worker sleeps on
+const Q_HEADER = 4;
+const E_CMD = 0;
+const E_SIZE = 1;
+const E_ADDR_LO = 2;
+const E_ADDR_HI = 3;
+const E_RESULT = 4;
+const E_DONE = 5;
+const ENTRY_WORDS = 6;
+const QUEUE_ENTRIES = 64;
 // STATE values.
 const IDLE = 0;
 const REQUESTED = 1;
@@ -64,7 +85,39 @@ const syscall = libc.func("long syscall(long nr, long a, uintptr_t b, long c)");
 // PR_SET_NAME: named apart from Node's own threads, for top -H and for the tests that count them.
 libc.func("int prctl(int option, ...)")(15, "str", "${THREAD_NAME}");
 const s = new Int32Array(workerData.slot);
+const q = new Int32Array(workerData.queue);
 const { nr, EINTR, EAGAIN, PROG_LOAD } = workerData;
+const address = (words, at) => (words[at] >>> 0) + (words[at + 1] >>> 0) * 4294967296;
+function call(cmd, addr, size) {
+  for (let eagain = 0;;) {
+    const r = syscall(nr, cmd, addr, size);
+    if (r >= 0) return r;
+    const errno = koffi.errno();
+    if (errno === EINTR || (errno === EAGAIN && cmd === PROG_LOAD && eagain++ < 5)) continue;
+    return -errno;
+  }
+}
+// Take entries until the caller closes the queue and none is left; while it is open and empty,
+// the caller is preparing the next one: poll for it, then sleep.
+function takeQueue() {
+  let emptySince = 0;
+  for (;;) {
+    const seq = Atomics.load(q, ${Q_SEQ});
+    const next = Atomics.load(q, ${Q_NEXT});
+    if (next < Atomics.load(q, ${Q_COUNT})) {
+      if (Atomics.compareExchange(q, ${Q_NEXT}, next, next + 1) !== next) continue;
+      const e = ${Q_HEADER} + next * ${ENTRY_WORDS};
+      q[e + ${E_RESULT}] = call(q[e + ${E_CMD}], address(q, e + ${E_ADDR_LO}), q[e + ${E_SIZE}]);
+      Atomics.store(q, e + ${E_DONE}, 1);
+      Atomics.notify(q, e + ${E_DONE});
+      emptySince = 0;
+      continue;
+    }
+    if (Atomics.load(q, ${Q_OPEN}) === 0) return;
+    if (emptySince === 0) emptySince = performance.now();
+    else if (performance.now() - emptySince > ${WORKER_POLL_US / 1000}) Atomics.wait(q, ${Q_SEQ}, seq);
+  }
+}
 Atomics.store(s, ${READY}, 1);
 let pollUntil = 0;
 for (;;) {
@@ -77,16 +130,9 @@ for (;;) {
     continue;
   }
   const cmd = s[${CMD}];
-  const address = (s[${ADDR_LO}] >>> 0) + (s[${ADDR_HI}] >>> 0) * 4294967296;
-  let r;
-  for (let eagain = 0;;) {
-    r = syscall(nr, cmd, address, s[${SIZE}]);
-    if (r >= 0) break;
-    const errno = koffi.errno();
-    if (errno === EINTR || (errno === EAGAIN && cmd === PROG_LOAD && eagain++ < 5)) continue;
-    r = -errno;
-    break;
-  }
+  let r = 0;
+  if (cmd === ${QUEUE}) takeQueue();
+  else if (cmd !== ${WAKE}) r = call(cmd, address(s, ${ADDR_LO}), s[${SIZE}]);
   s[${RESULT}] = r;
   pollUntil = performance.now() + s[${POLL_US}] / 1000;
   Atomics.store(s, ${STATE}, ${DONE});
@@ -113,11 +159,12 @@ class BpfThread {
   #current: Call | undefined;
   #failed = false;
 
-  constructor(koffiPath: string) {
+  constructor(koffiPath: string, queue: SharedArrayBuffer) {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
         slot: this.#slot.buffer,
+        queue,
         koffi: koffiPath,
         nr: SYS.bpf,
         EINTR: Errno.EINTR,
@@ -183,6 +230,25 @@ class BpfThread {
     };
   }
 
+  /** Have the worker wake and poll for calls expected soon: {@link wakeBpfWorkers}. */
+  wake(): void {
+    this.#request(WAKE, WORKER_POLL_US);
+  }
+
+  /** Have the worker take entries of the pool's queue until it is closed: {@link startBpfQueue}. */
+  takeQueue(): void {
+    this.#request(QUEUE, 0);
+  }
+
+  #request(cmd: number, pollUs: number): void {
+    const s = this.#slot;
+    this.#current = { result: undefined, keep: [] };
+    s[CMD] = cmd;
+    s[POLL_US] = pollUs;
+    Atomics.store(s, STATE, REQUESTED);
+    Atomics.notify(s, STATE);
+  }
+
   #collect(): void {
     this.#current!.result = this.#slot[RESULT]!;
     this.#current = undefined;
@@ -197,6 +263,8 @@ class BpfThread {
 let idleMs = 30_000;
 
 let threads: BpfThread[] | undefined;
+// The pool's queue (see startBpfQueue), made with it.
+let queueWords: Int32Array | undefined;
 let idleTimer: NodeJS.Timeout | undefined;
 // Workers being ended: their threads (and fds) are not gone until these resolve.
 let ending: Promise<unknown> = Promise.resolve();
@@ -207,7 +275,9 @@ function pool(): BpfThread[] {
   if (threads === undefined) {
     const count = Math.min(availableParallelism() - 1, 3);
     const koffiPath = createRequire(import.meta.url).resolve("koffi");
-    threads = Array.from({ length: Math.max(count, 0) }, () => new BpfThread(koffiPath));
+    const queue = new SharedArrayBuffer((Q_HEADER + QUEUE_ENTRIES * ENTRY_WORDS) * 4);
+    queueWords = new Int32Array(queue);
+    threads = Array.from({ length: Math.max(count, 0) }, () => new BpfThread(koffiPath, queue));
     idleTimer = setTimeout(retire, idleMs).unref();
   } else {
     idleTimer?.refresh();
@@ -225,6 +295,7 @@ function retire(): void {
     return;
   }
   threads = undefined;
+  queueWords = undefined;
   idleTimer = undefined;
   ending = Promise.all([ending, ...all.map((t) => t.end())]);
 }
@@ -235,7 +306,7 @@ function retire(): void {
  * ({@link startBpfWorkers}): the caller then makes the call itself. `attr` and `keep` (the buffers
  * the attribute points to) stay referenced until {@link PendingBpfCall.wait} returns. `moreSoon`
  * says the caller will hand over another call within a fraction of a millisecond (a collection's
- * next map or program): the worker then polls for it a while instead of going to sleep.
+ * next map, or its program queue): the worker then polls for it a while instead of going to sleep.
  *
  * @example
  * ```ts
@@ -248,6 +319,116 @@ export function bpfOnWorker(cmd: BpfCmd, attr: Uint8Array, keep: unknown, moreSo
   if (threads === undefined) return undefined;
   for (const t of pool()) if (t.idle) return t.submit(cmd, attr, keep, moreSoon);
   return undefined;
+}
+
+/**
+ * Wake the idle workers, so that calls handed over within a fraction of a millisecond
+ * ({@link bpfOnWorker}) find them polling rather than asleep: a sleeping one takes some 40 µs to
+ * start a call (measured in a VM), a load's map creations and first programs come within 100-200
+ * µs of its start. Does nothing when no worker runs.
+ *
+ * @example
+ * ```ts
+ * wakeBpfWorkers();
+ * ```
+ */
+export function wakeBpfWorkers(): void {
+  if (threads === undefined) return;
+  for (const t of pool()) if (t.idle) t.wake();
+}
+
+/**
+ * `bpf()` calls that the workers take one after another as they come free, while the caller
+ * publishes more and then takes the rest itself ({@link BpfQueue.take}): a collection's programs,
+ * so that no thread waits while another has several to verify.
+ */
+export interface BpfQueue {
+  /** Publish `bpf(cmd, attr, attr.byteLength)`; `attr` and `keep` stay referenced. Its index, or -1 when the queue is full. */
+  push(cmd: BpfCmd, attr: Uint8Array, keep: unknown): number;
+  /** No more entries: the workers leave once none is left. Call it whatever happens. */
+  close(): void;
+  /** An entry no worker has taken, now the caller's to run itself (index), or -1 when none is left. */
+  take(): number;
+  /** Block until a worker's entry returns: its result (>= 0) or the negated errno. */
+  wait(index: number): number;
+}
+
+/**
+ * Open the pool's queue and have every worker take from it, or return undefined (nothing
+ * started) when no worker runs or one is still busy: the caller then makes its calls itself.
+ * One queue is open at a time, and only the thread that opened it uses it.
+ *
+ * @example
+ * ```ts
+ * const attr = progLoadAttr(input);
+ * const queue = startBpfQueue();
+ * if (queue) {
+ *   const index = queue.push(BpfCmd.PROG_LOAD, attr, input);
+ *   queue.close();
+ *   const fd = queue.take() === index ? bpfCall(BpfCmd.PROG_LOAD, attr) : queue.wait(index);
+ * }
+ * ```
+ */
+export function startBpfQueue(): BpfQueue | undefined {
+  if (threads === undefined || queueWords === undefined) return undefined;
+  const all = pool();
+  // A busy worker may still be inside the previous queue: no reset under it.
+  if (all.length === 0 || !all.every((t) => t.idle)) return undefined;
+  const q = queueWords;
+  Atomics.store(q, Q_COUNT, 0);
+  Atomics.store(q, Q_NEXT, 0);
+  Atomics.store(q, Q_OPEN, 1);
+  for (const t of all) t.takeQueue();
+  const kept: unknown[] = [];
+  const taken = new Set<number>();
+  const entry = (index: number) => Q_HEADER + index * ENTRY_WORDS;
+  const claim = (): number => {
+    for (;;) {
+      const next = Atomics.load(q, Q_NEXT);
+      if (next >= Atomics.load(q, Q_COUNT)) return -1;
+      if (Atomics.compareExchange(q, Q_NEXT, next, next + 1) === next) return next;
+    }
+  };
+  return {
+    push(cmd, attr, keep) {
+      const index = Atomics.load(q, Q_COUNT);
+      if (index >= QUEUE_ENTRIES || Atomics.load(q, Q_OPEN) === 0) return -1;
+      const e = entry(index);
+      const address = addressOf(attr);
+      kept.push(attr, keep);
+      q[e + E_CMD] = cmd;
+      q[e + E_SIZE] = attr.byteLength;
+      q[e + E_ADDR_LO] = address % 4294967296;
+      q[e + E_ADDR_HI] = Math.floor(address / 4294967296);
+      Atomics.store(q, e + E_DONE, 0);
+      Atomics.store(q, Q_COUNT, index + 1);
+      Atomics.add(q, Q_SEQ, 1);
+      Atomics.notify(q, Q_SEQ);
+      return index;
+    },
+    close() {
+      Atomics.store(q, Q_OPEN, 0);
+      Atomics.add(q, Q_SEQ, 1);
+      Atomics.notify(q, Q_SEQ);
+    },
+    take() {
+      const index = claim();
+      if (index >= 0) taken.add(index);
+      return index;
+    },
+    wait(index) {
+      if (taken.has(index) || index < 0 || index >= Atomics.load(q, Q_COUNT)) {
+        throw new RangeError(`queue entry ${index} is not one a worker runs`);
+      }
+      const done = entry(index) + E_DONE;
+      if (Atomics.load(q, done) === 0) {
+        const until = performance.now() + CALLER_POLL_MS;
+        while (Atomics.load(q, done) === 0 && performance.now() < until);
+        while (Atomics.load(q, done) === 0) Atomics.wait(q, done, 0);
+      }
+      return q[entry(index) + E_RESULT]!;
+    },
+  };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   Errno,
   progLoadAttr,
   setBpfWorkersIdle,
+  startBpfQueue,
 } from "../../src/syscall/index.js";
 import { udpPacket } from "../helpers/bench-load.js";
 import { expectNoFdLeaks, openFdCount } from "../helpers/fds.js";
@@ -41,6 +42,13 @@ function errorOf(spec: CollectionSpec): unknown {
   return undefined;
 }
 
+/** A BPF_MAP_LOOKUP_ELEM attribute of map fd -1: a call that fails with EBADF and opens nothing. */
+function badLookup(): Uint8Array {
+  const attr = new Uint8Array(32);
+  new DataView(attr.buffer).setInt32(0, -1, true);
+  return attr;
+}
+
 describe("bpfOnWorker", () => {
   it("starts one call per idle worker and returns its result, or the negated errno", async () => {
     const workers = await bpfWorkersReady();
@@ -57,10 +65,7 @@ describe("bpfOnWorker", () => {
     expect(fd).toBeGreaterThan(2);
     closeRaw(fd);
 
-    // BPF_MAP_LOOKUP_ELEM (map_fd, key, value, flags) of map fd -1.
-    const lookup = new Uint8Array(32);
-    new DataView(lookup.buffer).setInt32(0, -1, true);
-    expect(bpfOnWorker(BpfCmd.MAP_LOOKUP_ELEM, lookup, [])!.wait()).toBe(-Errno.EBADF);
+    expect(bpfOnWorker(BpfCmd.MAP_LOOKUP_ELEM, badLookup(), [])!.wait()).toBe(-Errno.EBADF);
   });
 
   it("ends the workers once idle for the set time and starts them again on the next call", async () => {
@@ -79,6 +84,58 @@ describe("bpfOnWorker", () => {
     expect(await bpfWorkersReady()).toBe(workers);
     expect(verifierThreadCount()).toBe(workers);
     expect(openFdCount()).toBe(fds);
+  });
+});
+
+describe("startBpfQueue", () => {
+  it("runs each entry once, on a worker or on the caller's thread, and gives each its result", async () => {
+    const workers = await bpfWorkersReady();
+    const queue = startBpfQueue();
+    if (workers === 0) {
+      expect(queue).toBeUndefined();
+      return;
+    }
+    const insns = asm.marshalInstructions([asm.Mov.Imm(asm.R0, 2), asm.Return()], asm.nativeByteOrder);
+    const attr = progLoadAttr({ progType: ProgramType.XDP, insns, license: "GPL" });
+    // The caller never takes an entry it waits for first, so a worker runs it.
+    expect(queue!.push(BpfCmd.PROG_LOAD, attr, insns)).toBe(0);
+    const fds = [queue!.wait(0)];
+    for (let i = 1; i < 6; i++) expect(queue!.push(BpfCmd.PROG_LOAD, attr, insns)).toBe(i);
+    expect(queue!.push(BpfCmd.MAP_LOOKUP_ELEM, badLookup(), [])).toBe(6);
+    queue!.close();
+    expect(queue!.push(BpfCmd.PROG_LOAD, attr, insns), "closed").toBe(-1);
+    const mine = new Set<number>();
+    for (let i = queue!.take(); i >= 0; i = queue!.take()) {
+      mine.add(i);
+      expect(() => queue!.wait(i)).toThrow(RangeError);
+    }
+    for (let i = 1; i < 6; i++) fds.push(mine.has(i) ? -1 : queue!.wait(i));
+    if (!mine.has(6)) expect(queue!.wait(6)).toBe(-Errno.EBADF);
+    const opened = fds.filter((fd) => fd !== -1);
+    expect(opened.length).toBe(6 - [...mine].filter((i) => i < 6).length);
+    for (const fd of opened) expect(fd).toBeGreaterThan(2);
+    expect(new Set(opened).size).toBe(opened.length);
+    for (const fd of opened) closeRaw(fd);
+    // Every worker leaves a closed, empty queue: a single call finds one idle again.
+    let r: number | undefined;
+    for (let t = 0; t < 100 && (r = bpfOnWorker(BpfCmd.MAP_LOOKUP_ELEM, badLookup(), [])?.wait()) === undefined; t++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(r).toBe(-Errno.EBADF);
+  });
+
+  it("holds 64 entries, and does not open while a worker is busy", async () => {
+    if ((await bpfWorkersReady()) === 0) return;
+    const busy = bpfOnWorker(BpfCmd.MAP_LOOKUP_ELEM, badLookup(), []);
+    expect(startBpfQueue(), "a worker is busy").toBeUndefined();
+    expect(busy!.wait()).toBe(-Errno.EBADF);
+    const queue = startBpfQueue()!;
+    for (let i = 0; i < 64; i++) expect(queue.push(BpfCmd.MAP_LOOKUP_ELEM, badLookup(), [])).toBe(i);
+    expect(queue.push(BpfCmd.MAP_LOOKUP_ELEM, badLookup(), []), "full").toBe(-1);
+    queue.close();
+    const mine = new Set<number>();
+    for (let i = queue.take(); i >= 0; i = queue.take()) mine.add(i);
+    for (let i = 0; i < 64; i++) if (!mine.has(i)) expect(queue.wait(i)).toBe(-Errno.EBADF);
   });
 });
 
