@@ -7,17 +7,17 @@
  */
 import { readdirSync } from "node:fs";
 import { KERNEL_BTF_DIR, loadKernelModuleSpec, loadKernelSpec, type LineInfo, type Spec as BTFSpec, type Type } from "../btf/index.js";
-import { btfGetFdByName, closeRaw, wakeBpfWorkers } from "../syscall/index.js";
+import { btfGetFdByName, closeRaw, startBpfQueue, type BpfQueue } from "../syscall/index.js";
 import { loadBTF, type LoadedBTF } from "../prog/object-btf.js";
 import { loadObjectBTF } from "../prog/object-btf-raw.js";
 import { ArgumentError, EbpfError, LoadError } from "../errors.js";
 import { BpfMap, newMap } from "../map/index.js";
-import { startMapCreate, type PendingMap } from "../map/create-on-worker.js";
+import { queueMapCreate, type PendingMap } from "../map/create-on-worker.js";
 import { setMapTypes } from "../map/typed.js";
 import { MapType } from "../map/types.js";
 import { possibleCPUs } from "../internal/possible-cpus.js";
 import { Program, type ProgramOptions } from "../prog/index.js";
-import { mayLoadOnWorker, programBatchStarting, startProgramQueue, type PendingProgram } from "../prog/load-on-worker.js";
+import { mayLoadOnWorker, programBatchStarting, programQueue, type PendingProgram } from "../prog/load-on-worker.js";
 import { loadPreparedProgram, prepareProgram } from "../prog/program.js";
 import { ProgramType } from "../prog/types.js";
 import { kconfigContents } from "./kconfig.js";
@@ -149,18 +149,20 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
   const maps: Record<string, BpfMap> = {};
   const programs: Record<string, Program> = {};
   let btf: LoadedBTF | undefined;
-  // Whether programs go to workers; woken now, a worker is polling by the time the first map
-  // or program is handed over.
+  // The workers take large maps and programs from one queue, opened now so that they are awake
+  // by its first entry; only when a program is worth one (for maps alone, waking a worker cost
+  // about what it saved: bench_load_small.o +15-50 µs).
   const progOptions = options.programs ?? {};
+  if (progNames.length > 0) programBatchStarting();
   const onWorkers = progNames.some((name) => mayLoadOnWorker(spec.programs[name]!.instructions.length, progOptions));
-  if (onWorkers) wakeBpfWorkers();
+  const queue = onWorkers ? startBpfQueue() : undefined;
   try {
     btf = spec.types ? sharedBTF(spec, mapNames, progNames) : undefined;
     // Large maps may be created on a worker while this thread creates the rest; the record
     // keeps the spec's order.
     const made: (BpfMap | PendingMap | undefined)[] = [];
     for (const name of mapNames) {
-      const map = options.mapReplacements?.[name] ? undefined : createMap(spec.maps[name]!, options, btf, onWorkers);
+      const map = options.mapReplacements?.[name] ? undefined : createMap(spec.maps[name]!, options, btf, queue);
       if (map) owned.push(map);
       made.push(map);
     }
@@ -181,7 +183,7 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
       // Module kfuncs are looked up only against the running kernel, not user-given types.
       moduleTypes: options.programs?.kernelTypes ? undefined : loadedModuleTypes,
     };
-    loadPrograms(spec, progNames, onWorkers, options, targets, btf, programs, owned);
+    loadPrograms(spec, progNames, queue, options, targets, btf, programs, owned);
     for (const name of mapNames) {
       if (!options.mapReplacements?.[name]) fillReferences(spec.maps[name]!, maps[name]!, maps, programs);
     }
@@ -189,6 +191,7 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
     owned.push(...mappings);
     return new Collection(maps, programs, variables, owned);
   } catch (err) {
+    queue?.close();
     for (const o of owned.reverse()) o.close();
     throw err;
   } finally {
@@ -198,23 +201,21 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
 
 type Targets = Omit<ReferenceTargets, "moduleSlot" | "moduleFd">;
 
-// Programs are prepared in spec order; with `onWorkers`, each goes to a queue that the workers
-// take from as they come free while this thread prepares the next, then this thread takes the
-// rest. `programs` gets them in spec order, and a failure is the first program's in that order,
+// Programs are prepared in spec order; with a `queue`, each goes to it for the workers to take as
+// they come free while this thread prepares the next, then this thread takes the rest. `programs` gets them in spec order, and a failure is the first program's in that order,
 // as if they had loaded one by one.
 function loadPrograms(
   spec: CollectionSpec,
   progNames: readonly string[],
-  onWorkers: boolean,
+  queue: BpfQueue | undefined,
   options: CollectionOptions,
   targets: Targets,
   btf: LoadedBTF | undefined,
   programs: Record<string, Program>,
   owned: { close(): void }[],
 ): void {
-  if (progNames.length > 0) programBatchStarting();
   const progOptions = options.programs ?? {};
-  const queue = onWorkers ? startProgramQueue() : undefined;
+  const progQueue = queue && programQueue(queue);
   const loaded: (Program | PendingProgram)[] = [];
   let failure: { at: number; err: unknown } | undefined;
   try {
@@ -236,7 +237,7 @@ function loadPrograms(
         const programOptions = { ...progOptions, kernelTypes: targets.kernelTypes, btf, fdArray: modules.fdArray() };
         const prepared = prepareProgram({ ...p, instructions }, programOptions);
         // Module BTF fds are closed below, so such a program loads before they are.
-        const pending = modules.empty ? queue?.add(prepared, programOptions) : undefined;
+        const pending = modules.empty ? progQueue?.add(prepared, programOptions) : undefined;
         loaded.push(pending ?? loadPreparedProgram(prepared, programOptions));
       } catch (err) {
         failure = { at: i, err };
@@ -245,7 +246,7 @@ function loadPrograms(
       }
     }
   } finally {
-    queue?.close();
+    progQueue?.close();
   }
   // Every load in flight is waited for, even after a failure, so that its fd is owned and closed.
   for (let i = 0; i < loaded.length; i++) {
@@ -305,14 +306,12 @@ const withoutBTF: ReadonlySet<MapType> = new Set<MapType>([
   MapType.Stack,
 ]);
 
-// With `onWorker`, a large map may be created on a worker. The loader asks for it only when
-// programs follow that may be verified there: waking a worker for maps alone costs about what
-// it saves (bench_load_small.o: +15-50 µs).
+// With a `queue`, a large map may be created on a worker (see load).
 function createMap(
   m: CollectionMapSpec,
   options: CollectionOptions,
   btf: LoadedBTF | undefined,
-  onWorker: boolean,
+  queue: BpfQueue | undefined,
 ): BpfMap | PendingMap {
   if (m.extra?.some((b) => b !== 0)) {
     throw new LoadError(`map ${m.name}: its definition has ${m.extra.length} bytes the loader does not understand`);
@@ -339,7 +338,7 @@ function createMap(
     return map;
   };
   try {
-    const pending = onWorker ? startMapCreate(mapSpec, mapOptions, true) : undefined;
+    const pending = queue && queueMapCreate(mapSpec, mapOptions, queue);
     if (pending === undefined) return typed(newMap(mapSpec, mapOptions));
     return {
       finish: () => {

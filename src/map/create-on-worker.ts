@@ -6,7 +6,7 @@
  */
 import { possibleCPUs } from "../internal/possible-cpus.js";
 import { MapCreateAttr } from "../syscall/attr.js";
-import { bpfOnWorker } from "../syscall/bpf-thread.js";
+import type { BpfQueue } from "../syscall/bpf-thread.js";
 import { BpfCmd } from "../syscall/commands.js";
 import { closeRaw } from "../syscall/fd.js";
 import { adoptCreatedMap, createAttrValues, newMap } from "./create.js";
@@ -16,7 +16,8 @@ import { PinType, type MapOptions, type MapSpec } from "./spec.js";
 import { MapFlags, MapType } from "./types.js";
 import { validateMapSpec } from "./validate.js";
 
-// Handing a call to a worker costs the caller some 10-20 µs; creating a map whose memory the
+// Queueing a call for a worker costs the caller a few µs, and waiting for its result more when the
+// worker has not finished it; creating a map whose memory the
 // kernel allocates up front costs about that per 16 KiB here (a 1024-entry hash, ~64 KiB of
 // elements, takes 130 µs; a 64-entry array 15 µs).
 const MIN_WORKER_BYTES = 32 * 1024;
@@ -41,44 +42,50 @@ function creationBytes(spec: MapSpec): number {
   return 0;
 }
 
-/** A map creation running on a worker thread. */
+/** A map creation queued for a worker thread. */
 export interface PendingMap {
-  /** Wait for the creation: the map, or what {@link newMap} throws for its spec. Call once. */
+  /** The map, or what {@link newMap} throws for its spec: made here if no worker has started it. Call once. */
   finish(): BpfMap;
-  /** Wait for the creation and close what it made, when the map is not wanted after all. */
+  /** Close what the creation made, when the map is not wanted after all. */
   close(): void;
 }
 
 /**
- * Start BPF_MAP_CREATE of `spec` on an idle worker, or return undefined (nothing started) when
- * there is none, the map is cheap to create, or its creation needs more than one call (pinning
- * by name, a map of maps' inner map): the caller then creates it with {@link newMap}. A creation
- * the kernel refuses is made again by `finish` on the caller's thread, for its error.
- * `moreSoon`: the caller has another map or program to hand over next.
+ * Queue BPF_MAP_CREATE of `spec` for the workers taking from `queue`, or return undefined
+ * (nothing queued) when the map is cheap to create, or its creation needs more than one call
+ * (pinning by name, a map of maps' inner map): the caller then creates it with {@link newMap}.
+ * `finish` creates it on the caller's thread if no worker has taken it by then, and again for
+ * its error if the kernel refused it there.
  *
  * @example
  * ```ts
+ * const queue = startBpfQueue();
  * const spec = { type: MapType.Hash, keySize: 4, valueSize: 8, maxEntries: 4096 };
- * const map = startMapCreate(spec, {}, false)?.finish() ?? newMap(spec);
+ * const pending = queue && queueMapCreate(spec, {}, queue);
+ * queue?.close();
+ * const map = pending ? pending.finish() : newMap(spec);
  * ```
  */
-export function startMapCreate(spec: MapSpec, options: MapOptions, moreSoon: boolean): PendingMap | undefined {
+export function queueMapCreate(spec: MapSpec, options: MapOptions, queue: BpfQueue): PendingMap | undefined {
   if ((spec.pinning ?? PinType.None) !== PinType.None || isMapOfMaps(spec.type)) return undefined;
   if (creationBytes(spec) < MIN_WORKER_BYTES) return undefined;
   validateMapSpec(spec);
-  const call = bpfOnWorker(BpfCmd.MAP_CREATE, MapCreateAttr.build(createAttrValues(spec, options, 0)), undefined, moreSoon);
-  if (call === undefined) return undefined;
-  let waited = false;
+  const attr = MapCreateAttr.build(createAttrValues(spec, options, 0));
+  const index = queue.push(BpfCmd.MAP_CREATE, attr, undefined);
+  if (index < 0) return undefined;
+  let done = false;
   return {
     finish: () => {
-      waited = true;
-      const fd = call.wait();
+      done = true;
+      if (queue.claim(index)) return newMap(spec, options);
+      const fd = queue.wait(index);
       return fd < 0 ? newMap(spec, options) : adoptCreatedMap(fd, spec);
     },
     close: () => {
-      if (waited) return;
-      waited = true;
-      const fd = call.wait();
+      if (done) return;
+      done = true;
+      if (queue.claim(index)) return;
+      const fd = queue.wait(index);
       if (fd >= 0) closeRaw(fd);
     },
   };

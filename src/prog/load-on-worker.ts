@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { BpfCmd, progLoadAttr, startBpfQueue, startBpfWorkers } from "../syscall/index.js";
+import { BpfCmd, progLoadAttr, startBpfWorkers, type BpfQueue } from "../syscall/index.js";
 import { adoptProgramFd, loadPreparedProgram, type PreparedProgram, type Program } from "./program.js";
 import type { ProgramOptions } from "./spec.js";
 
@@ -62,20 +62,19 @@ export interface ProgramQueue {
 }
 
 /**
- * Open a {@link ProgramQueue} on the workers, or return undefined when none is idle (or none
- * runs): the caller then loads its programs itself.
+ * A {@link ProgramQueue} over `queue`, a queue the workers take from ({@link startBpfQueue}),
+ * which its `close` closes.
  *
  * @example
  * ```ts
- * const queue = startProgramQueue();
- * const pending = queue?.add(prepared, {});
- * queue?.close();
+ * const queue = startBpfQueue();
+ * const programs = queue && programQueue(queue);
+ * const pending = programs?.add(prepared, {});
+ * programs?.close();
  * const prog = pending ? pending.finish() : loadPreparedProgram(prepared, {});
  * ```
  */
-export function startProgramQueue(): ProgramQueue | undefined {
-  const queue = startBpfQueue();
-  if (queue === undefined) return undefined;
+export function programQueue(queue: BpfQueue): ProgramQueue {
   // The outcome of each program this thread took from the queue, by queue index.
   const own = new Map<number, { prog: Program } | { err: unknown }>();
   const entries: { prepared: PreparedProgram; options: ProgramOptions }[] = [];
@@ -104,7 +103,10 @@ export function startProgramQueue(): ProgramQueue | undefined {
       closed = true;
       queue.close();
       for (let index = queue.take(); index >= 0; index = queue.take()) {
-        const { prepared, options } = entries[index]!;
+        // Other entries (maps) were finished before the programs were queued.
+        const entry = entries[index];
+        if (entry === undefined) continue;
+        const { prepared, options } = entry;
         try {
           own.set(index, { prog: loadPreparedProgram(prepared, options) });
         } catch (err) {

@@ -33,13 +33,9 @@ const ADDR_LO = 3;
 const ADDR_HI = 4;
 const RESULT = 5;
 const READY = 6;
-// Microseconds the worker polls for its next call after this one returns.
-const POLL_US = 7;
-const WORDS = 8;
-// CMD of a call that makes no syscall: it only wakes the worker, which then polls.
-const WAKE = -1;
+const WORDS = 7;
 // CMD of a request to take entries of the pool's queue until it is closed and empty.
-const QUEUE = -2;
+const QUEUE = -1;
 // Queue layout (Int32 words), shared by the pool's workers: a header, then the entries.
 const Q_NEXT = 0; // the next entry to take
 const Q_COUNT = 1; // entries published
@@ -58,9 +54,9 @@ const QUEUE_ENTRIES = 64;
 const IDLE = 0;
 const REQUESTED = 1;
 const DONE = 2;
-// How long a worker polls for its next call after one whose caller has more coming, and a caller
-// for a result, before sleeping: about a verification of a mid-sized program, so a collection's
-// handoffs find the other thread awake, and a long verification costs at most this much polling.
+// How long a worker polls an open, empty queue, and a caller for a result, before sleeping: about
+// the time a loader takes to prepare its next entry, and a verification of a mid-sized program, so
+// that neither side is woken for each, while a long one costs at most this much polling.
 const WORKER_POLL_US = 300;
 const CALLER_POLL_MS = 1;
 
@@ -119,22 +115,19 @@ function takeQueue() {
   }
 }
 Atomics.store(s, ${READY}, 1);
-let pollUntil = 0;
 for (;;) {
-  // Wait for the state to change from the one seen (a result not yet collected, DONE, is waited
-  // out too): polling until pollUntil, then asleep.
+  // Sleep until the state changes from the one seen (a result not yet collected, DONE, is waited
+  // out too).
   const state = Atomics.load(s, ${STATE});
   if (state !== ${REQUESTED}) {
-    while (Atomics.load(s, ${STATE}) === state && performance.now() < pollUntil);
-    if (Atomics.load(s, ${STATE}) === state) Atomics.wait(s, ${STATE}, state);
+    Atomics.wait(s, ${STATE}, state);
     continue;
   }
   const cmd = s[${CMD}];
   let r = 0;
   if (cmd === ${QUEUE}) takeQueue();
-  else if (cmd !== ${WAKE}) r = call(cmd, address(s, ${ADDR_LO}), s[${SIZE}]);
+  else r = call(cmd, address(s, ${ADDR_LO}), s[${SIZE}]);
   s[${RESULT}] = r;
-  pollUntil = performance.now() + s[${POLL_US}] / 1000;
   Atomics.store(s, ${STATE}, ${DONE});
   Atomics.notify(s, ${STATE});
 }
@@ -205,7 +198,7 @@ class BpfThread {
     return this.#failed || Atomics.load(this.#slot, READY) === 1;
   }
 
-  submit(cmd: number, attr: Uint8Array, keep: unknown, moreSoon: boolean): PendingBpfCall {
+  submit(cmd: number, attr: Uint8Array, keep: unknown): PendingBpfCall {
     const s = this.#slot;
     const address = addressOf(attr);
     const call: Call = { result: undefined, keep: [attr, keep] };
@@ -214,7 +207,6 @@ class BpfThread {
     s[SIZE] = attr.byteLength;
     s[ADDR_LO] = address % 4294967296;
     s[ADDR_HI] = Math.floor(address / 4294967296);
-    s[POLL_US] = moreSoon ? WORKER_POLL_US : 0;
     Atomics.store(s, STATE, REQUESTED);
     Atomics.notify(s, STATE);
     return {
@@ -230,21 +222,11 @@ class BpfThread {
     };
   }
 
-  /** Have the worker wake and poll for calls expected soon: {@link wakeBpfWorkers}. */
-  wake(): void {
-    this.#request(WAKE, WORKER_POLL_US);
-  }
-
   /** Have the worker take entries of the pool's queue until it is closed: {@link startBpfQueue}. */
   takeQueue(): void {
-    this.#request(QUEUE, 0);
-  }
-
-  #request(cmd: number, pollUs: number): void {
     const s = this.#slot;
     this.#current = { result: undefined, keep: [] };
-    s[CMD] = cmd;
-    s[POLL_US] = pollUs;
+    s[CMD] = QUEUE;
     Atomics.store(s, STATE, REQUESTED);
     Atomics.notify(s, STATE);
   }
@@ -304,9 +286,8 @@ function retire(): void {
  * Start `bpf(cmd, attr, attr.byteLength)` on an idle worker thread and return at once, or return
  * undefined (nothing started) when no worker is idle or ready, or none was started
  * ({@link startBpfWorkers}): the caller then makes the call itself. `attr` and `keep` (the buffers
- * the attribute points to) stay referenced until {@link PendingBpfCall.wait} returns. `moreSoon`
- * says the caller will hand over another call within a fraction of a millisecond (a collection's
- * next map, or its program queue): the worker then polls for it a while instead of going to sleep.
+ * the attribute points to) stay referenced until {@link PendingBpfCall.wait} returns. A loader
+ * with several calls to hand over uses a queue instead ({@link startBpfQueue}).
  *
  * @example
  * ```ts
@@ -315,26 +296,10 @@ function retire(): void {
  * const fd = pending ? pending.wait() : bpfRaw(BpfCmd.PROG_LOAD, addressOf(attr), attr.byteLength);
  * ```
  */
-export function bpfOnWorker(cmd: BpfCmd, attr: Uint8Array, keep: unknown, moreSoon = false): PendingBpfCall | undefined {
+export function bpfOnWorker(cmd: BpfCmd, attr: Uint8Array, keep: unknown): PendingBpfCall | undefined {
   if (threads === undefined) return undefined;
-  for (const t of pool()) if (t.idle) return t.submit(cmd, attr, keep, moreSoon);
+  for (const t of pool()) if (t.idle) return t.submit(cmd, attr, keep);
   return undefined;
-}
-
-/**
- * Wake the idle workers, so that calls handed over within a fraction of a millisecond
- * ({@link bpfOnWorker}) find them polling rather than asleep: a sleeping one takes some 40 µs to
- * start a call (measured in a VM), a load's map creations and first programs come within 100-200
- * µs of its start. Does nothing when no worker runs.
- *
- * @example
- * ```ts
- * wakeBpfWorkers();
- * ```
- */
-export function wakeBpfWorkers(): void {
-  if (threads === undefined) return;
-  for (const t of pool()) if (t.idle) t.wake();
 }
 
 /**
@@ -349,6 +314,8 @@ export interface BpfQueue {
   close(): void;
   /** An entry no worker has taken, now the caller's to run itself (index), or -1 when none is left. */
   take(): number;
+  /** Take entry `index` for the caller to run itself, if it is the next one and no worker has: whether it did. */
+  claim(index: number): boolean;
   /** Block until a worker's entry returns: its result (>= 0) or the negated errno. */
   wait(index: number): number;
 }
@@ -382,7 +349,7 @@ export function startBpfQueue(): BpfQueue | undefined {
   const kept: unknown[] = [];
   const taken = new Set<number>();
   const entry = (index: number) => Q_HEADER + index * ENTRY_WORDS;
-  const claim = (): number => {
+  const claimNext = (): number => {
     for (;;) {
       const next = Atomics.load(q, Q_NEXT);
       if (next >= Atomics.load(q, Q_COUNT)) return -1;
@@ -412,9 +379,15 @@ export function startBpfQueue(): BpfQueue | undefined {
       Atomics.notify(q, Q_SEQ);
     },
     take() {
-      const index = claim();
+      const index = claimNext();
       if (index >= 0) taken.add(index);
       return index;
+    },
+    claim(index) {
+      if (index < 0 || index >= Atomics.load(q, Q_COUNT)) return false;
+      if (Atomics.compareExchange(q, Q_NEXT, index, index + 1) !== index) return false;
+      taken.add(index);
+      return true;
     },
     wait(index) {
       if (taken.has(index) || index < 0 || index >= Atomics.load(q, Q_COUNT)) {

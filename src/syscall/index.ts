@@ -5,7 +5,7 @@
  */
 export * from "./attr.js";
 export { bpfCall, bpfError, bpfRaw } from "./bpf.js";
-export { bpfOnWorker, bpfWorkersReady, setBpfWorkersIdle, startBpfQueue, startBpfWorkers, THREAD_NAME, wakeBpfWorkers, type BpfQueue, type PendingBpfCall } from "./bpf-thread.js";
+export { bpfOnWorker, bpfWorkersReady, setBpfWorkersIdle, startBpfQueue, startBpfWorkers, THREAD_NAME, type BpfQueue, type PendingBpfCall } from "./bpf-thread.js";
 export { BpfCmd, bpfCmdName } from "./commands.js";
 export { Errno, errnoName, PermissionError, SyscallError } from "./error.js";
 export { closeRaw, FD } from "./fd.js";
