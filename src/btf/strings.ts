@@ -98,6 +98,32 @@ export class StringTable {
   }
 
   /**
+   * Whether the string at `offset` is `s`, without decoding it (a loader checks hundreds of line
+   * records against the table this way). False for an offset outside the table.
+   *
+   * @example
+   * ```ts
+   * import { StringTable } from "ebpf/btf";
+   * const st = new StringTable(new TextEncoder().encode("\0int\0"));
+   * st.matches(1, "int"); // true
+   * ```
+   */
+  matches(offset: number, s: string): boolean {
+    if (offset < this.firstOffset) return this.#base !== undefined && this.#base.matches(offset, s);
+    const local = offset - this.firstOffset;
+    const bytes = this.#bytes;
+    // s and its NUL, with at least a byte per UTF-16 unit.
+    if (local + s.length >= bytes.length) return false;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      // Beyond ASCII, UTF-8 bytes and UTF-16 units differ: compare decoded.
+      if (c > 0x7f) return this.lookup(offset) === s;
+      if (bytes[local + i] !== c) return false;
+    }
+    return bytes[local + s.length] === 0;
+  }
+
+  /**
    * Whether `offset` is a valid offset into this table or its base.
    */
   has(offset: number): boolean {

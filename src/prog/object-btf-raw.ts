@@ -42,11 +42,11 @@ export function loadObjectBTF(spec: Spec, types: Iterable<Type>, lineInfos: Iter
     typeIDs.set(t, id);
   }
   if (typeIDs.size === 0) return undefined;
-  const strings = lineStringOffsets(spec, lineInfos);
-  if (strings === undefined) return undefined;
+  if (!ownLineStrings(spec, lineInfos)) return undefined;
   const bytes = patched(spec);
   const fd = bytes === undefined ? undefined : tryBTFLoad(bytes);
-  return fd === undefined ? undefined : { fd, typeIDs, strings, ownLineOffsets: true, close: () => closeRaw(fd) };
+  // Line records go with their own offsets: no string map.
+  return fd === undefined ? undefined : { fd, typeIDs, strings: new Map(), ownLineOffsets: true, close: () => closeRaw(fd) };
 }
 
 function ownID(spec: Spec, t: Type): number | undefined {
@@ -57,24 +57,14 @@ function ownID(spec: Spec, t: Type): number | undefined {
   }
 }
 
-// Each line record's strings are checked once per offset against the object's string table: a
-// record edited by hand no longer matches its offsets.
-function lineStringOffsets(spec: Spec, lineInfos: Iterable<LineInfo>): Map<string, number> | undefined {
-  const strings = new Map<string, number>();
-  const checked = new Map<number, string>();
-  const known = (offset: number | undefined, s: string): boolean => {
-    if (offset === undefined) return false;
-    const seen = checked.get(offset);
-    if (seen !== undefined) return seen === s;
-    if (!spec.strings.has(offset) || spec.strings.lookup(offset) !== s) return false;
-    checked.set(offset, s);
-    strings.set(s, offset);
-    return true;
-  };
+// Whether each line record's strings are still those at its offsets in the object's string table
+// (a record edited by hand no longer matches).
+function ownLineStrings(spec: Spec, lineInfos: Iterable<LineInfo>): boolean {
   for (const l of lineInfos) {
-    if (!known(l.fileNameOffset, l.fileName) || !known(l.lineOffset, l.line)) return undefined;
+    if (l.fileNameOffset === undefined || l.lineOffset === undefined) return false;
+    if (!spec.strings.matches(l.fileNameOffset, l.fileName) || !spec.strings.matches(l.lineOffset, l.line)) return false;
   }
-  return strings;
+  return true;
 }
 
 // A copy of the raw BTF with each DATASEC's size and variable offsets and sizes, and each VAR's

@@ -58,7 +58,7 @@ export interface LoadedBTF {
   readonly fd: number;
   /** Each type's id in the loaded BTF. */
   readonly typeIDs: ReadonlyMap<Type, number>;
-  /** Each string's offset in the loaded string table. */
+  /** Each line record string's offset in the loaded string table; empty with `ownLineOffsets`. */
   readonly strings: ReadonlyMap<string, number>;
   /**
    * True when this is the object's own BTF, whose string table the line records' own offsets

@@ -69,6 +69,22 @@ describe("StringTable", () => {
     expect(split.firstOffset).toBe(3);
     expect(split.lookup(1)).toBe("a");
     expect(split.lookup(3)).toBe("b");
+    expect(split.matches(1, "a")).toBe(true);
+    expect(split.matches(3, "b")).toBe(true);
+    expect(split.matches(3, "a")).toBe(false);
+  });
+
+  it("says whether the string at an offset is a given one, without decoding", () => {
+    const st = new StringTable(new TextEncoder().encode("\0int\0ünï\0"));
+    expect(st.matches(0, "")).toBe(true);
+    expect(st.matches(1, "int")).toBe(true);
+    expect(st.matches(2, "nt")).toBe(true);
+    expect(st.matches(1, "in"), "a prefix").toBe(false);
+    expect(st.matches(1, "int\0ü"), "past its NUL").toBe(false);
+    expect(st.matches(5, "ünï")).toBe(true);
+    expect(st.matches(5, "üni")).toBe(false);
+    expect(st.matches(st.length, ""), "outside").toBe(false);
+    expect(st.matches(-1, "")).toBe(false);
   });
 });
 

@@ -62,18 +62,25 @@ export function sectionFunctions(cs: ClassifiedSection, ctx: RelocationContext):
     throw new LoadError(`${where}: ${(err as Error).message}`, { cause: err });
   }
   const slots: number[] = new Array<number>(insns.length);
-  // Instruction index by slot, -1 for the second half of a wide instruction.
-  const indexes = new Int32Array(section.data().byteLength / INSN_SIZE + 1).fill(-1);
   let slot = 0;
   for (let i = 0; i < insns.length; i++) {
     slots[i] = slot;
-    indexes[slot] = i;
     slot += insns[i]!.slots;
   }
+  // The instruction starting at a slot, by binary search of `slots` (an index table per section
+  // cost more to make than the few lookups a section needs).
   const indexBySlot = {
     get(at: number): number | undefined {
-      const i = Number.isInteger(at) && at >= 0 && at < indexes.length ? indexes[at]! : -1;
-      return i < 0 ? undefined : i;
+      let lo = 0;
+      let hi = slots.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const s = slots[mid]!;
+        if (s === at) return mid;
+        if (s < at) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return undefined;
     },
   };
 
@@ -124,14 +131,16 @@ export function sectionFunctions(cs: ClassifiedSection, ctx: RelocationContext):
       throw new LoadError(`${where}: functions ${f.name} and ${next.name} both start at offset ${f.value}`);
     }
     const end = next ? indexBySlot.get(Number(next.value) / INSN_SIZE) ?? insns.length : insns.length;
-    const body = insns.slice(start, end);
+    // A section of one function (the usual program section) keeps its arrays.
+    const whole = start === 0 && end === insns.length;
+    const body = whole ? insns : insns.slice(start, end);
     body[0] = body[0]!.withSymbol(f.name);
     out.push({
       name: f.name,
       section: cs,
       slot: slots[start]!,
       instructions: body,
-      slots: slots.slice(start, end),
+      slots: whole ? slots : slots.slice(start, end),
       global: f.bind === STB_GLOBAL || f.bind === STB_WEAK,
     });
   });
