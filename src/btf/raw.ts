@@ -115,10 +115,11 @@ export function scanTypes(
   const le = byteOrder === "little";
   const end = start + len;
   // Every record is at least 12 bytes, so this bounds the count by the input size. Start from a
-  // guess of 32 bytes per record (vmlinux averages over 40) and grow, to avoid zeroing megabytes
-  // that are never used.
+  // guess of 24 bytes per record and grow, to avoid zeroing megabytes that are never used: Linux
+  // 6.18's vmlinux averages 25 (126k records in 3.2 MB), so its arrays are made once (1.2 MB)
+  // instead of twice (2.7 MB at 32).
   const maxCount = Math.floor(len / TYPE_HEADER_LEN);
-  let cap = Math.min(maxCount, Math.max(64, Math.ceil(len / 32)));
+  let cap = Math.min(maxCount, Math.max(64, Math.ceil(len / 24)));
   let offsets = new Uint32Array(cap);
   let kinds = new Uint8Array(cap);
   let names = new Uint32Array(cap);

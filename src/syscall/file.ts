@@ -54,13 +54,22 @@ const MAP_PRIVATE = 2;
 // mmap returns MAP_FAILED ((void *)-1), which arrives as 2^64 - 1 rounded to a double.
 const MAP_FAILED_MIN = 2 ** 64 - 2 ** 12;
 
-const unmapOnCollect = new FinalizationRegistry<{ address: number; length: number }>(({ address, length }) => {
+const unmapOnCollect = new FinalizationRegistry<{ address: number; length: number; path: string }>(({ address, length, path }) => {
   libcMunmap(address, length);
+  if (live.get(path)?.buffer.deref() === undefined) live.delete(path);
 });
+
+// Mappings whose bytes are still referenced, by path: the same file mapped again (a fresh
+// KernelSpecCache parsing vmlinux again) shares one instead of making a 5.5 MB one more, whose
+// pages each fault in again (10 µs a fault in a VM) and whose size V8 counts as external memory,
+// collecting early when it adds up. Identified by device, inode, size and mtime: a module
+// reloaded has a new file.
+const live = new Map<string, { identity: string; buffer: WeakRef<ArrayBuffer> }>();
 
 /**
  * Map a whole file read-only, or return undefined when the file cannot be mapped (sysfs BTF
- * before 6.16, empty files). The mapping lives as long as the returned bytes' buffer.
+ * before 6.16, empty files). The mapping lives as long as the returned bytes' buffer; mapping a
+ * file again while it lives returns the same memory. The bytes must not be written.
  *
  * @example
  * ```ts
@@ -72,12 +81,18 @@ export function mapWholeFile(path: string): Uint8Array | undefined {
   const fd = libcOpen(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw new SyscallError("open", lastErrno(), path);
   try {
-    const length = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    const length = st.size;
     if (length === 0) return undefined;
+    const identity = `${st.dev}:${st.ino}:${length}:${st.mtimeMs}`;
+    const known = live.get(path);
+    const shared = known?.identity === identity ? known.buffer.deref() : undefined;
+    if (shared !== undefined) return new Uint8Array(shared);
     const address = libcMmap(0, length, PROT_READ, MAP_PRIVATE, fd, 0);
     if (address <= 0 || address >= MAP_FAILED_MIN) return undefined;
     const buffer = externalView(address, length);
-    unmapOnCollect.register(buffer, { address, length });
+    unmapOnCollect.register(buffer, { address, length, path });
+    live.set(path, { identity, buffer: new WeakRef(buffer) });
     return new Uint8Array(buffer);
   } finally {
     libcClose(fd);

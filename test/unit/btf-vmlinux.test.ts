@@ -13,6 +13,7 @@ import {
   TypeNotFoundError,
 } from "../../src/btf/index.js";
 import { BTFError } from "../../src/errors.js";
+import { mapWholeFile } from "../../src/syscall/file.js";
 import { bpftoolTypes, diffWithBpftool } from "./btf-bpftool.js";
 
 const VMLINUX = "/sys/kernel/btf/vmlinux";
@@ -108,6 +109,15 @@ describe.skipIf(!hasVmlinux)("vmlinux BTF (skipped: /sys/kernel/btf/vmlinux abse
     const again = new KernelSpecCache();
     again.clear();
     expect(again.kernel().typeCount).toBe(spec.typeCount);
+  });
+
+  it("maps vmlinux once while its bytes live (6.16+: sysfs BTF can be mapped)", () => {
+    const first = mapWholeFile(VMLINUX);
+    if (first === undefined) return;
+    const again = mapWholeFile(VMLINUX)!;
+    expect(again.buffer === first.buffer).toBe(true);
+    expect(again.length).toBe(readFileSync(VMLINUX).length);
+    expect(Buffer.compare(Buffer.from(again.subarray(0, 64)), readFileSync(VMLINUX).subarray(0, 64))).toBe(0);
   });
 
   it("rejects bad module names", () => {
