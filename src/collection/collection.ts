@@ -202,8 +202,9 @@ function load(spec: CollectionSpec, mapNames: string[], progNames: string[], opt
 type Targets = Omit<ReferenceTargets, "moduleSlot" | "moduleFd">;
 
 // Programs are prepared in spec order; with a `queue`, each goes to it for the workers to take as
-// they come free while this thread prepares the next, then this thread takes the rest. `programs` gets them in spec order, and a failure is the first program's in that order,
-// as if they had loaded one by one.
+// they come free while this thread prepares the next, then this thread takes the rest.
+// `programs` gets them in spec order, and a failure is the first program's in that order, as if
+// they had loaded one by one.
 function loadPrograms(
   spec: CollectionSpec,
   progNames: readonly string[],

@@ -16,10 +16,9 @@ import { PinType, type MapOptions, type MapSpec } from "./spec.js";
 import { MapFlags, MapType } from "./types.js";
 import { validateMapSpec } from "./validate.js";
 
-// Queueing a call for a worker costs the caller a few µs, and waiting for its result more when the
-// worker has not finished it; creating a map whose memory the
-// kernel allocates up front costs about that per 16 KiB here (a 1024-entry hash, ~64 KiB of
-// elements, takes 130 µs; a 64-entry array 15 µs).
+// Handing a call to a worker costs the caller some 10-20 µs (queueing it, then collecting its
+// result); creating a map whose memory the kernel allocates up front costs about that per 16 KiB
+// here (a 1024-entry hash, ~64 KiB of elements, takes 130 µs; a 64-entry array 15 µs).
 const MIN_WORKER_BYTES = 32 * 1024;
 
 // The kernel's element header in a preallocated hash map (struct htab_elem), rounded up.

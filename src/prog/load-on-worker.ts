@@ -28,9 +28,9 @@ export function programBatchStarting(): void {
   if (batches++ > 0) startBpfWorkers();
 }
 
-/** A program load running on a worker thread. */
+/** A queued program load: a worker's, or the caller's thread's once the queue closes. */
 export interface PendingProgram {
-  /** Wait for the load: the program, or what {@link newProgram} throws for it. Call once. */
+  /** Wait for the load: the program, or what {@link newProgram} throws for it. Call once, after the queue's `close`. */
   finish(): Program;
 }
 

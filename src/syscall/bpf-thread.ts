@@ -133,8 +133,8 @@ for (;;) {
 }
 `;
 
-// Spin up to CALLER_POLL_MS while words[at] === value. The clock is read once per thousand
-// loads: each read allocates a number, and this thread's allocations evict the kernel's data.
+// Spin up to CALLER_POLL_MS while words[at] === value. The clock is read once every 1024 spins:
+// each read allocates a number, and this thread's allocations evict the kernel's data.
 function pollWhile(words: Int32Array, at: number, value: number): void {
   const until = performance.now() + CALLER_POLL_MS;
   for (let n = 1; Atomics.load(words, at) === value; n++) {
