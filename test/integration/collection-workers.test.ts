@@ -124,12 +124,11 @@ describe("startBpfQueue", () => {
     expect(r).toBe(-Errno.EBADF);
   });
 
-  it("holds 64 entries, and does not open while a worker is busy", async () => {
+  it("holds 64 entries, and opens one at a time", async () => {
     if ((await bpfWorkersReady()) === 0) return;
-    const busy = bpfOnWorker(BpfCmd.MAP_LOOKUP_ELEM, badLookup(), []);
-    expect(startBpfQueue(), "a worker is busy").toBeUndefined();
-    expect(busy!.wait()).toBe(-Errno.EBADF);
     const queue = startBpfQueue()!;
+    // Its workers stay in it until it closes, so none is idle for another.
+    expect(startBpfQueue(), "a queue is open").toBeUndefined();
     for (let i = 0; i < 64; i++) expect(queue.push(BpfCmd.MAP_LOOKUP_ELEM, badLookup(), [])).toBe(i);
     expect(queue.push(BpfCmd.MAP_LOOKUP_ELEM, badLookup(), []), "full").toBe(-1);
     queue.close();
