@@ -86,6 +86,17 @@ describe("StringTable", () => {
     expect(st.matches(st.length, ""), "outside").toBe(false);
     expect(st.matches(-1, "")).toBe(false);
   });
+
+  it("says the same once an ASCII table is decoded as a whole", () => {
+    const st = new StringTable(new TextEncoder().encode("\0int\0long\0"));
+    expect(st.lookup(5)).toBe("long");
+    expect(st.matches(1, "int")).toBe(true);
+    expect(st.matches(5, "long")).toBe(true);
+    expect(st.matches(5, "lon"), "a prefix").toBe(false);
+    expect(st.matches(1, "int\0long"), "past its NUL").toBe(false);
+    expect(st.matches(1, "ïnt"), "not ASCII").toBe(false);
+    expect(st.matches(st.length, ""), "outside").toBe(false);
+  });
 });
 
 describe("formatType", () => {
