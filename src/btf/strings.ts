@@ -104,8 +104,9 @@ export class StringTable {
   }
 
   /**
-   * Whether the string at `offset` is `s`, without decoding it (a loader checks hundreds of line
-   * records against the table this way). False for an offset outside the table.
+   * Whether the string at `offset` is `s`, without decoding it on its own (a loader checks
+   * hundreds of line records against the table this way): against the bytes, or against the
+   * whole table once it has been decoded for lookups. False for an offset outside the table.
    *
    * @example
    * ```ts
