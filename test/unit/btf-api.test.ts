@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadCollectionSpecFromBuffer } from "../../src/index.js";
 import {
   Array as BTFArray,
   Const,
@@ -96,6 +99,28 @@ describe("StringTable", () => {
     expect(st.matches(1, "int\0long"), "past its NUL").toBe(false);
     expect(st.matches(1, "ïnt"), "not ASCII").toBe(false);
     expect(st.matches(st.length, ""), "outside").toBe(false);
+  });
+});
+
+describe("decoded structs and unions", () => {
+  it("read their members on first access, through one accessor for all", () => {
+    const spec = loadCollectionSpecFromBuffer(readFileSync(join(import.meta.dirname, "../../bpf/bench_load.o")));
+    const skb = spec.types!.typeByName("__sk_buff", Kind.Struct);
+    const xdp = spec.types!.typeByName("xdp_md", Kind.Struct);
+    const a = Object.getOwnPropertyDescriptor(skb, "members")!;
+    const b = Object.getOwnPropertyDescriptor(xdp, "members")!;
+    // A getter per object would give each its own hidden class, freed only by a full collection.
+    expect(a.get).toBeTypeOf("function");
+    expect(a.get).toBe(b.get);
+    expect(a.enumerable).toBe(true);
+    expect(Object.keys(xdp)).toEqual(["kind", "name", "size", "members"]);
+    expect(Object.getOwnPropertySymbols(xdp).filter((s) => Object.getOwnPropertyDescriptor(xdp, s)!.enumerable)).toEqual([]);
+    expect(xdp.members.map((m) => m.name)).toEqual(["data", "data_end", "data_meta", "ingress_ifindex", "rx_queue_index", "egress_ifindex"]);
+    expect(xdp.members).toBe(xdp.members);
+    expect(skb.members).toHaveLength(34);
+    xdp.members = [];
+    expect(xdp.members).toEqual([]);
+    expect({ ...xdp }).toEqual({ kind: Kind.Struct, name: "xdp_md", size: 24, members: [] });
   });
 });
 
