@@ -19,6 +19,7 @@ import { addressOf } from "../syscall/libc.js";
 import { mapFreeze } from "../syscall/map.js";
 import { objGetFdById, objPin } from "../syscall/obj.js";
 import { batchDelete, batchLookup, batchUpdate, type BatchOptions, type MapBatchCursor } from "./batch.js";
+import { btfTypes, type MapBTFTypes } from "./btf-types.js";
 import { writeOperand, type MapKey, type MapValue } from "./codec.js";
 import { mapElemError } from "./errors.js";
 import { readMapInfo, type MapInfo } from "./info.js";
@@ -127,6 +128,8 @@ export class BpfMap {
   readonly #u32Key: boolean;
   readonly #u64Value: boolean;
   readonly #plainValue: boolean;
+  /** Its spec's BTF key and value types, when `newCollection` made it (see `typesOfMap`). */
+  declare [btfTypes]: MapBTFTypes | undefined;
 
   /**
    * Take ownership of map fd `fd` with the given properties (which must be the kernel's). Most
@@ -138,6 +141,8 @@ export class BpfMap {
    * ```
    */
   constructor(fd: number, props: MapProperties) {
+    // Non-enumerable: maps compare and print by their own properties only.
+    Object.defineProperty(this, btfTypes, { value: undefined, writable: true });
     this.type = props.type;
     this.keySize = props.keySize;
     this.valueSize = props.valueSize;

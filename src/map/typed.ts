@@ -7,6 +7,7 @@
 import { codecFor, type Codec, type CodecOptions, type Type } from "../btf/index.js";
 import { ArgumentError } from "../errors.js";
 import type { BatchOptions, MapBatchCursor } from "./batch.js";
+import { btfTypes } from "./btf-types.js";
 import { isKeyless, isPerCPU } from "./kinds.js";
 import type { BpfMap } from "./map.js";
 
@@ -38,9 +39,6 @@ export interface TypedMapOptions<K = unknown, V = unknown> extends CodecOptions 
   readonly value?: Codec<V extends readonly (infer E)[] ? E : V> | Codec<V> | Type;
 }
 
-/** BTF key / value types of maps made from a spec that has them (by `newCollection`). */
-const mapTypes = new WeakMap<BpfMap, { readonly key: Type | undefined; readonly value: Type | undefined }>();
-
 /**
  * Remember the BTF key / value types of `map`'s spec, for {@link BpfMap.typed}.
  *
@@ -51,7 +49,7 @@ const mapTypes = new WeakMap<BpfMap, { readonly key: Type | undefined; readonly 
  */
 export function setMapTypes(map: BpfMap, key: Type | undefined, value: Type | undefined): void {
   if (key === undefined && value === undefined) return;
-  mapTypes.set(map, { key, value });
+  map[btfTypes] = { key, value };
 }
 
 /**
@@ -63,7 +61,7 @@ export function setMapTypes(map: BpfMap, key: Type | undefined, value: Type | un
  * ```
  */
 export function typesOfMap(map: BpfMap): { key: Type | undefined; value: Type | undefined } {
-  const t = mapTypes.get(map);
+  const t = map[btfTypes];
   return { key: t?.key, value: t?.value };
 }
 
@@ -80,7 +78,7 @@ function isCodec(x: Codec | Type): x is Codec {
  * ```
  */
 export function typedMap<K, V>(map: BpfMap, options: TypedMapOptions<K, V> = {}): TypedMap<K, V> {
-  const known = mapTypes.get(map);
+  const known = map[btfTypes];
   const pick = (given: Codec | Type | undefined, fromSpec: Type | undefined, what: "key" | "value"): Codec | undefined => {
     const src = given ?? fromSpec;
     if (src === undefined) return undefined;

@@ -16,6 +16,7 @@ import {
   possibleCPUs,
   type Collection,
   type CollectionSpec,
+  typesOfMap,
 } from "../../src/index.js";
 import { attachTracing, type Link } from "../../src/link/index.js";
 import { newReader as newPerfReader } from "../../src/perf/index.js";
@@ -231,5 +232,14 @@ describe.skipIf(missing !== undefined)(`typed values from a tp_btf program${why(
     expect(() => coll.maps.tasks!.typed()).toThrow(MissingTypeError);
     expect(() => coll.maps.tasks!.typed()).toThrow(/map tasks: no BTF key and value type/);
     expect(() => coll.maps.flows!.typed({ value: spec.types!.typeByName("point") })).toThrow(/value codec is for 8 bytes/);
+  });
+
+  it("keeps each map's BTF types on the map, out of its own keys", () => {
+    const { key, value } = typesOfMap(coll.maps.flows!);
+    expect(key).toBe(spec.maps.flows!.key);
+    expect(value).toBe(spec.maps.flows!.value);
+    expect(typesOfMap(coll.maps.tasks!)).toEqual({ key: undefined, value: undefined });
+    expect(Object.keys(coll.maps.flows!)).toEqual(["type", "keySize", "valueSize", "maxEntries", "flags", "name", "valueBufferSize"]);
+    expect(Object.getOwnPropertySymbols(coll.maps.flows!).filter((s) => Object.getOwnPropertyDescriptor(coll.maps.flows!, s)!.enumerable)).toEqual([]);
   });
 });
