@@ -9,8 +9,7 @@
 
 import { BTFError } from "../errors.js";
 import { Kind, kindName } from "./kind.js";
-import type { RawTypes } from "./raw.js";
-import { TYPE_HEADER_LEN } from "./raw.js";
+import { kindAt, TYPE_HEADER_LEN, type RawTypes } from "./raw.js";
 import {
   Array as ArrayType,
   Const,
@@ -131,7 +130,7 @@ export function decodeType(ctx: DecodeContext, id: number): Type {
     const i = ref - raw.firstId;
     let t = cache.get(i);
     if (t === undefined) {
-      t = shell(raw.kinds[i]!, ctx, ref);
+      t = shell(kindAt(raw, i), ctx, ref);
       cache.set(i, t);
       ids.set(t, ref);
       pending.push(ref);
@@ -325,7 +324,7 @@ function fill(raw: RawTypes, id: number, t: Type, get: (ref: number) => Type): v
 function checkComponent(raw: RawTypes, id: number, t: DeclTag, target: number): void {
   if (target < raw.firstId) return;
   const i = target - raw.firstId;
-  const kind = raw.kinds[i]!;
+  const kind = kindAt(raw, i);
   const vlen = raw.view.getUint32(raw.offsets[i]! + 4, raw.le) & 0xffff;
   if (kind === Kind.Struct || kind === Kind.Union) {
     if (t.index < vlen) return;

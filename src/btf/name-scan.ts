@@ -42,12 +42,12 @@ export function typeIDsNamed(raw: RawTypes, name: string, essential: boolean): n
   const first = needle[0]!;
   // An exact name that itself looks flavoured is indexed under its essential name instead.
   const exactMatches = !essential || essentialName(name) === name;
-  const { strings, count, firstId, kinds } = raw;
-  const offs = raw.nameOffsets;
+  const { strings, count, firstId, offsets, view, le } = raw;
   const own = strings.ownBytes;
   const ownStart = strings.firstOffset;
   for (let i = 0; i < count; i++) {
-    const off = offs[i]!;
+    const record = offsets[i]!;
+    const off = view.getUint32(record, le);
     if (off === 0) continue;
     let bytes = own;
     let at = off - ownStart;
@@ -63,7 +63,8 @@ export function typeIDsNamed(raw: RawTypes, name: string, essential: boolean): n
     if (k < n) continue;
     const next = bytes[at + n];
     // Tags carry a value, not a name.
-    if (kinds[i] === K_DECL_TAG || kinds[i] === K_TYPE_TAG) continue;
+    const kind = (view.getUint32(record + 4, le) >>> 24) & 0x1f;
+    if (kind === K_DECL_TAG || kind === K_TYPE_TAG) continue;
     if (next === 0) {
       if (exactMatches) out.push(firstId + i);
     } else if (

@@ -76,13 +76,27 @@ export interface RawTypes {
   readonly firstId: number;
   /** Number of types in this section. */
   readonly count: number;
-  /** Absolute byte offset of each type record; index is `id - firstId`. */
+  /**
+   * Absolute byte offset of each type record; index is `id - firstId`. The only array the scan
+   * makes (as libbpf's `type_offs`): a kind or name offset is read from the record
+   * ({@link kindAt}), as arrays of them would add 0.6 MB for vmlinux, and fresh memory costs a
+   * page fault per 4 KiB (10 µs each in a VM).
+   */
   readonly offsets: Uint32Array;
-  /** Kind of each type; index is `id - firstId`. */
-  readonly kinds: Uint8Array;
-  /** `name_off` of each type (the value, for tags); index is `id - firstId`. */
-  readonly nameOffsets: Uint32Array;
   readonly strings: StringTable;
+}
+
+/**
+ * The kind of the type at `index` (its id minus `raw.firstId`), read from its record.
+ *
+ * @example
+ * ```ts
+ * import { kindAt } from "./raw.js";
+ * const isStruct = kindAt(spec.raw, id - spec.raw.firstId) === Kind.Struct;
+ * ```
+ */
+export function kindAt(raw: RawTypes, index: number): number {
+  return (raw.view.getUint32(raw.offsets[index]! + 4, raw.le) >>> 24) & 0x1f;
 }
 
 function fail(id: number, kind: number, what: string): never {
@@ -116,13 +130,11 @@ export function scanTypes(
   const end = start + len;
   // Every record is at least 12 bytes, so this bounds the count by the input size. Start from a
   // guess of 24 bytes per record and grow, to avoid zeroing megabytes that are never used: Linux
-  // 6.18's vmlinux averages 25 (126k records in 3.2 MB), so its arrays are made once (1.2 MB)
-  // instead of twice (2.7 MB at 32).
+  // 6.18's vmlinux averages 25 (126k records in 3.2 MB), so its index is made once (0.5 MB)
+  // instead of twice (1.1 MB at 32).
   const maxCount = Math.floor(len / TYPE_HEADER_LEN);
   let cap = Math.min(maxCount, Math.max(64, Math.ceil(len / 24)));
   let offsets = new Uint32Array(cap);
-  let kinds = new Uint8Array(cap);
-  let names = new Uint32Array(cap);
   const strEnd = strings.end;
   let maxRef = 0;
   let n = 0;
@@ -142,16 +154,8 @@ export function scanTypes(
       const o = new Uint32Array(cap);
       o.set(offsets);
       offsets = o;
-      const k = new Uint8Array(cap);
-      k.set(kinds);
-      kinds = k;
-      const nm = new Uint32Array(cap);
-      nm.set(names);
-      names = nm;
     }
     offsets[n] = off;
-    kinds[n] = kind;
-    names[n] = nameOff;
     n++;
     off += TYPE_HEADER_LEN;
     let extra = 0;
@@ -267,7 +271,7 @@ export function scanTypes(
   }
   const total = firstId + n;
   if (total - 1 > MAX_TYPE_ID) throw new BTFError(`${total - 1} types exceed the kernel's limit of ${MAX_TYPE_ID}`);
-  if (maxRef >= total) findBadRef(view, le, offsets, kinds, n, firstId, total);
+  if (maxRef >= total) findBadRef(view, le, offsets, n, firstId, total);
   return {
     bytes,
     view,
@@ -275,10 +279,8 @@ export function scanTypes(
     byteOrder,
     firstId,
     count: n,
-    // Views, not copies: copying the index of vmlinux costs more than the slack it frees.
+    // A view, not a copy: copying the index of vmlinux costs more than the slack it frees.
     offsets: offsets.subarray(0, n),
-    kinds: kinds.subarray(0, n),
-    nameOffsets: names.subarray(0, n),
     strings,
   };
 }
@@ -288,15 +290,14 @@ function findBadRef(
   view: DataView,
   le: boolean,
   offsets: Uint32Array,
-  kinds: Uint8Array,
   n: number,
   firstId: number,
   total: number,
 ): never {
   for (let i = 0; i < n; i++) {
     const id = firstId + i;
-    const kind = kinds[i]!;
     const off = offsets[i]!;
+    const kind = (view.getUint32(off + 4, le) >>> 24) & 0x1f;
     for (const ref of refsOf(view, le, off, kind)) {
       if (ref >= total) fail(id, kind, `refers to type id ${ref}, but the last id is ${total - 1}`);
     }

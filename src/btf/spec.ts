@@ -10,7 +10,7 @@ import type { ByteOrder } from "./header.js";
 import { Kind, kindName } from "./kind.js";
 import { typeIDsNamed } from "./name-scan.js";
 import { TypeNotFoundError } from "./not-found.js";
-import type { RawTypes } from "./raw.js";
+import { kindAt, type RawTypes } from "./raw.js";
 import type { StringTable } from "./strings.js";
 import { VOID, type Type } from "./types.js";
 
@@ -108,7 +108,7 @@ export class Spec {
     if (!Number.isInteger(id) || idx < 0 || idx >= this.raw.count) {
       throw new TypeNotFoundError(`type id ${id} not found (last id is ${this.nextId - 1})`);
     }
-    return this.raw.kinds[idx]!;
+    return kindAt(this.raw, idx);
   }
 
   /**

@@ -68,9 +68,9 @@ export function btfMaps(file: ElfFile, cs: ClassifiedSection, spec: Spec | undef
 // Only tag records are decoded, found by their kind in the type index.
 function variableTags(spec: Spec): Map<Type, string[]> {
   const out = new Map<Type, string[]>();
-  const { kinds, firstId, count } = spec.raw;
+  const { firstId, count } = spec.raw;
   for (let i = 0; i < count; i++) {
-    if (kinds[i] !== Kind.DeclTag) continue;
+    if (spec.kindOf(firstId + i) !== Kind.DeclTag) continue;
     const tag = spec.typeByID(firstId + i);
     if (tag.kind !== Kind.DeclTag || tag.index !== -1 || tag.type.kind !== Kind.Var) continue;
     const list = out.get(tag.type);

@@ -20,9 +20,9 @@ import type { ElfFile } from "../file.js";
  * ```
  */
 export function fixupDatasecs(file: ElfFile, spec: Spec): void {
-  const { kinds, firstId, count } = spec.raw;
+  const { firstId, count } = spec.raw;
   for (let i = 0; i < count; i++) {
-    if (kinds[i] !== Kind.Datasec) continue;
+    if (spec.kindOf(firstId + i) !== Kind.Datasec) continue;
     const ds = spec.typeByID(firstId + i) as Datasec;
     const section = file.section(ds.name);
     if (section === undefined) continue;
