@@ -9,7 +9,7 @@
 
 import { BTFError } from "../errors.js";
 import { Kind, kindName } from "./kind.js";
-import { kindAt, TYPE_HEADER_LEN, type RawTypes } from "./raw.js";
+import { kindAt, offsetAt, TYPE_HEADER_LEN, type RawTypes } from "./raw.js";
 import {
   Array as ArrayType,
   Const,
@@ -157,7 +157,7 @@ export function decodeType(ctx: DecodeContext, id: number): Type {
 /** The members of struct or union `id`, each member's type decoded (with its references). */
 function decodeMembers(ctx: DecodeContext, id: number): Member[] {
   const { view, le, strings } = ctx.raw;
-  const off = ctx.raw.offsets[id - ctx.raw.firstId]!;
+  const off = offsetAt(ctx.raw, id - ctx.raw.firstId);
   const info = view.getUint32(off + 4, le);
   const vlen = info & 0xffff;
   const kflag = info >>> 31 === 1;
@@ -183,7 +183,7 @@ function fail(id: number, t: Type, what: string): never {
 
 function fill(raw: RawTypes, id: number, t: Type, get: (ref: number) => Type): void {
   const { view, le, strings } = raw;
-  const off = raw.offsets[id - raw.firstId]!;
+  const off = offsetAt(raw, id - raw.firstId);
   const nameOff = view.getUint32(off, le);
   const info = view.getUint32(off + 4, le);
   const sizeOrType = view.getUint32(off + 8, le);
@@ -324,14 +324,15 @@ function fill(raw: RawTypes, id: number, t: Type, get: (ref: number) => Type): v
 function checkComponent(raw: RawTypes, id: number, t: DeclTag, target: number): void {
   if (target < raw.firstId) return;
   const i = target - raw.firstId;
-  const kind = kindAt(raw, i);
-  const vlen = raw.view.getUint32(raw.offsets[i]! + 4, raw.le) & 0xffff;
+  const off = offsetAt(raw, i);
+  const kind = (raw.view.getUint32(off + 4, raw.le) >>> 24) & 0x1f;
+  const vlen = raw.view.getUint32(off + 4, raw.le) & 0xffff;
   if (kind === Kind.Struct || kind === Kind.Union) {
     if (t.index < vlen) return;
   } else if (kind === Kind.Func) {
-    const proto = raw.view.getUint32(raw.offsets[i]! + 8, raw.le);
+    const proto = raw.view.getUint32(off + 8, raw.le);
     if (proto < raw.firstId) return;
-    const pvlen = raw.view.getUint32(raw.offsets[proto - raw.firstId]! + 4, raw.le) & 0xffff;
+    const pvlen = raw.view.getUint32(offsetAt(raw, proto - raw.firstId) + 4, raw.le) & 0xffff;
     if (t.index < pvlen) return;
   }
   fail(id, t, `component index ${t.index} invalid for ${kindName(kind)} ${target}`);

@@ -42,7 +42,7 @@ export {
 } from "./types.js";
 export { StringTable } from "./strings.js";
 export { BTF_HEADER_LEN, BTF_MAGIC, hostByteOrder, parseHeader, type ByteOrder, type Header } from "./header.js";
-export { MAX_TYPE_ID, scanTypes, type RawTypes } from "./raw.js";
+export { CHECKPOINT_STRIDE, MAX_TYPE_ID, offsetAt, recordEnd, scanTypes, type RawTypes } from "./raw.js";
 export { Spec } from "./spec.js";
 export { TypeNotFoundError } from "./not-found.js";
 export { loadSpecFromBuffer, type LoadSpecOptions } from "./load.js";

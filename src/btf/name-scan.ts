@@ -8,7 +8,7 @@
 
 import { Kind } from "./kind.js";
 import { essentialName } from "./names.js";
-import type { RawTypes } from "./raw.js";
+import { recordLength, type RawTypes } from "./raw.js";
 import type { StringTable } from "./strings.js";
 
 const K_DECL_TAG: number = Kind.DeclTag;
@@ -42,12 +42,14 @@ export function typeIDsNamed(raw: RawTypes, name: string, essential: boolean): n
   const first = needle[0]!;
   // An exact name that itself looks flavoured is indexed under its essential name instead.
   const exactMatches = !essential || essentialName(name) === name;
-  const { strings, count, firstId, offsets, view, le } = raw;
+  const { strings, count, firstId, view, le, checkpoints } = raw;
   const own = strings.ownBytes;
   const ownStart = strings.firstOffset;
-  for (let i = 0; i < count; i++) {
-    const record = offsets[i]!;
+  // Records in order, each found from the one before (as the scan checked them).
+  for (let i = 0, record = checkpoints[0]!; i < count; i++) {
+    const info = view.getUint32(record + 4, le);
     const off = view.getUint32(record, le);
+    record += recordLength(info);
     if (off === 0) continue;
     let bytes = own;
     let at = off - ownStart;
@@ -63,7 +65,7 @@ export function typeIDsNamed(raw: RawTypes, name: string, essential: boolean): n
     if (k < n) continue;
     const next = bytes[at + n];
     // Tags carry a value, not a name.
-    const kind = (view.getUint32(record + 4, le) >>> 24) & 0x1f;
+    const kind = (info >>> 24) & 0x1f;
     if (kind === K_DECL_TAG || kind === K_TYPE_TAG) continue;
     if (next === 0) {
       if (exactMatches) out.push(firstId + i);

@@ -77,13 +77,80 @@ export interface RawTypes {
   /** Number of types in this section. */
   readonly count: number;
   /**
-   * Absolute byte offset of each type record; index is `id - firstId`. The only array the scan
-   * makes (as libbpf's `type_offs`): a kind or name offset is read from the record
-   * ({@link kindAt}), as arrays of them would add 0.6 MB for vmlinux, and fresh memory costs a
-   * page fault per 4 KiB (10 µs each in a VM).
+   * Absolute byte offset of every {@link CHECKPOINT_STRIDE}th type record (index `i` holds that
+   * of type index `i * CHECKPOINT_STRIDE`, the type index being `id - firstId`); the others are
+   * found by stepping over records from there ({@link offsetAt}). An offset per type would be
+   * 0.5 MB for vmlinux, fresh memory on each parse, and fresh memory costs a page fault per
+   * 4 KiB (10 µs each in a VM): a third of the parse.
    */
-  readonly offsets: Uint32Array;
+  readonly checkpoints: Uint32Array;
   readonly strings: StringTable;
+}
+
+/**
+ * Types per entry of {@link RawTypes.checkpoints}.
+ *
+ * @example
+ * ```ts
+ * import { CHECKPOINT_STRIDE } from "./raw.js";
+ * const first = raw.checkpoints[Math.floor(index / CHECKPOINT_STRIDE)];
+ * ```
+ */
+export const CHECKPOINT_STRIDE = 8;
+
+// Bytes a record has after its 12-byte header, by kind (the 5 bits of `info` above bit 24):
+// a fixed part plus a part per entry (`vlen`, its low 16 bits). Tables, not a switch: walks over
+// all of vmlinux's records compute this for each.
+const FIXED_BODY = new Uint8Array(32);
+const ENTRY_BODY = new Uint8Array(32);
+for (const k of [K_INT, K_VAR, K_DECL_TAG]) FIXED_BODY[k] = 4;
+FIXED_BODY[K_ARRAY] = 12;
+for (const k of [K_STRUCT, K_UNION, K_DATASEC, K_ENUM64]) ENTRY_BODY[k] = 12;
+for (const k of [K_ENUM, K_FUNC_PROTO]) ENTRY_BODY[k] = 8;
+
+function bodyLength(kind: number, vlen: number): number {
+  return FIXED_BODY[kind]! + ENTRY_BODY[kind]! * vlen;
+}
+
+/**
+ * The length of a record whose `info` word is `info`: its 12-byte header and what follows.
+ *
+ * @example
+ * ```ts
+ * import { recordLength } from "./raw.js";
+ * const next = off + recordLength(raw.view.getUint32(off + 4, raw.le));
+ * ```
+ */
+export function recordLength(info: number): number {
+  return TYPE_HEADER_LEN + bodyLength((info >>> 24) & 0x1f, info & 0xffff);
+}
+
+/**
+ * The offset just past the (validated) record at `off`: where the next type's record starts.
+ *
+ * @example
+ * ```ts
+ * import { recordEnd } from "./raw.js";
+ * for (let i = 0, off = raw.checkpoints[0]!; i < raw.count; i++, off = recordEnd(raw, off)) visit(off);
+ * ```
+ */
+export function recordEnd(raw: RawTypes, off: number): number {
+  return off + recordLength(raw.view.getUint32(off + 4, raw.le));
+}
+
+/**
+ * The byte offset of the record of the type at `index` (its id minus `raw.firstId`).
+ *
+ * @example
+ * ```ts
+ * import { offsetAt } from "./raw.js";
+ * const nameOff = spec.raw.view.getUint32(offsetAt(spec.raw, id - spec.raw.firstId), spec.raw.le);
+ * ```
+ */
+export function offsetAt(raw: RawTypes, index: number): number {
+  let off = raw.checkpoints[(index / CHECKPOINT_STRIDE) | 0]!;
+  for (let k = index % CHECKPOINT_STRIDE; k > 0; k--) off = recordEnd(raw, off);
+  return off;
 }
 
 /**
@@ -96,7 +163,7 @@ export interface RawTypes {
  * ```
  */
 export function kindAt(raw: RawTypes, index: number): number {
-  return (raw.view.getUint32(raw.offsets[index]! + 4, raw.le) >>> 24) & 0x1f;
+  return (raw.view.getUint32(offsetAt(raw, index) + 4, raw.le) >>> 24) & 0x1f;
 }
 
 function fail(id: number, kind: number, what: string): never {
@@ -128,13 +195,10 @@ export function scanTypes(
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = byteOrder === "little";
   const end = start + len;
-  // Every record is at least 12 bytes, so this bounds the count by the input size. Start from a
-  // guess of 24 bytes per record and grow, to avoid zeroing megabytes that are never used: Linux
-  // 6.18's vmlinux averages 25 (126k records in 3.2 MB), so its index is made once (0.5 MB)
-  // instead of twice (1.1 MB at 32).
-  const maxCount = Math.floor(len / TYPE_HEADER_LEN);
-  let cap = Math.min(maxCount, Math.max(64, Math.ceil(len / 24)));
-  let offsets = new Uint32Array(cap);
+  // Sized for 24 bytes per record, grown when there are more: Linux 6.18's vmlinux averages 25
+  // (126k records in 3.2 MB), so its checkpoints are made once (66 KB).
+  let cap = Math.max(8, Math.ceil(len / (24 * CHECKPOINT_STRIDE)));
+  let checkpoints = new Uint32Array(cap);
   const strEnd = strings.end;
   let maxRef = 0;
   let n = 0;
@@ -149,40 +213,19 @@ export function scanTypes(
     const vlen = info & 0xffff;
     if (kind === 0 || kind > K_MAX) fail(id, kind, "unknown kind");
     if (nameOff >= strEnd) fail(id, kind, `name offset ${nameOff} beyond string table (${strEnd} bytes)`);
-    if (n === cap) {
-      cap = Math.min(maxCount, cap * 2);
-      const o = new Uint32Array(cap);
-      o.set(offsets);
-      offsets = o;
+    if (n % CHECKPOINT_STRIDE === 0) {
+      const at = n / CHECKPOINT_STRIDE;
+      if (at === cap) {
+        cap *= 2;
+        const c = new Uint32Array(cap);
+        c.set(checkpoints);
+        checkpoints = c;
+      }
+      checkpoints[at] = off;
     }
-    offsets[n] = off;
     n++;
     off += TYPE_HEADER_LEN;
-    let extra = 0;
-    switch (kind) {
-      case K_INT:
-        extra = 4;
-        break;
-      case K_ARRAY:
-        extra = 12;
-        break;
-      case K_STRUCT:
-      case K_UNION:
-      case K_DATASEC:
-      case K_ENUM64:
-        extra = 12 * vlen;
-        break;
-      case K_ENUM:
-      case K_FUNC_PROTO:
-        extra = 8 * vlen;
-        break;
-      case K_VAR:
-      case K_DECL_TAG:
-        extra = 4;
-        break;
-      default:
-        break;
-    }
+    const extra = bodyLength(kind, vlen);
     if (end - off < extra) fail(id, kind, `record needs ${extra} more bytes, ${end - off} left (vlen ${vlen})`);
     switch (kind) {
       case K_INT: {
@@ -271,32 +314,25 @@ export function scanTypes(
   }
   const total = firstId + n;
   if (total - 1 > MAX_TYPE_ID) throw new BTFError(`${total - 1} types exceed the kernel's limit of ${MAX_TYPE_ID}`);
-  if (maxRef >= total) findBadRef(view, le, offsets, n, firstId, total);
-  return {
+  const raw: RawTypes = {
     bytes,
     view,
     le,
     byteOrder,
     firstId,
     count: n,
-    // A view, not a copy: copying the index of vmlinux costs more than the slack it frees.
-    offsets: offsets.subarray(0, n),
+    checkpoints: checkpoints.subarray(0, Math.ceil(n / CHECKPOINT_STRIDE)),
     strings,
   };
+  if (maxRef >= total) findBadRef(raw, total);
+  return raw;
 }
 
 /** Slow path: name the first record that refers to a type id that does not exist. */
-function findBadRef(
-  view: DataView,
-  le: boolean,
-  offsets: Uint32Array,
-  n: number,
-  firstId: number,
-  total: number,
-): never {
-  for (let i = 0; i < n; i++) {
+function findBadRef(raw: RawTypes, total: number): never {
+  const { view, le, firstId } = raw;
+  for (let i = 0, off = raw.checkpoints[0]!; i < raw.count; i++, off = recordEnd(raw, off)) {
     const id = firstId + i;
-    const off = offsets[i]!;
     const kind = (view.getUint32(off + 4, le) >>> 24) & 0x1f;
     for (const ref of refsOf(view, le, off, kind)) {
       if (ref >= total) fail(id, kind, `refers to type id ${ref}, but the last id is ${total - 1}`);

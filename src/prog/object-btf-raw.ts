@@ -9,6 +9,7 @@ import {
   FuncLinkage,
   hostByteOrder,
   Kind,
+  recordEnd,
   VarLinkage,
   type Datasec,
   type LineInfo,
@@ -70,12 +71,11 @@ function ownLineStrings(spec: Spec, lineInfos: Iterable<LineInfo>): boolean {
 // A copy of the raw BTF with each DATASEC's size and variable offsets and sizes, and each VAR's
 // linkage, taken from the decoded types the loader filled in.
 function patched(spec: Spec): Uint8Array | undefined {
-  const { bytes, le, offsets, firstId, count } = spec.raw;
+  const { bytes, le, firstId, count } = spec.raw;
   // A copy (a Buffer's slice would share the file's memory).
   const out = new Uint8Array(bytes);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  for (let i = 0; i < count; i++) {
-    const at = offsets[i]!;
+  for (let i = 0, at = spec.raw.checkpoints[0]!; i < count; i++, at = recordEnd(spec.raw, at)) {
     const kind = (view.getUint32(at + 4, le) >>> 24) & 0x1f;
     if (kind === Kind.Func) {
       if ((view.getUint32(at + 4, le) & 0xffff) === FuncLinkage.Extern) return undefined;

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadCollectionSpecFromBuffer } from "../../src/index.js";
 import {
   Array as BTFArray,
+  CHECKPOINT_STRIDE,
   Const,
   COREKind,
   coreKindName,
@@ -20,6 +21,8 @@ import {
   isFieldRelocation,
   Kind,
   kindName,
+  offsetAt,
+  recordEnd,
   Pointer,
   StringTable,
   Struct,
@@ -121,6 +124,25 @@ describe("decoded structs and unions", () => {
     xdp.members = [];
     expect(xdp.members).toEqual([]);
     expect({ ...xdp }).toEqual({ kind: Kind.Struct, name: "xdp_md", size: 24, members: [] });
+  });
+});
+
+describe("the type index", () => {
+  it("finds every record from a checkpoint per eight types", () => {
+    const spec = loadCollectionSpecFromBuffer(readFileSync(join(import.meta.dirname, "../../bpf/bench_load.o"))).types!;
+    const raw = spec.raw;
+    expect(raw.count).toBe(spec.nextId - 1);
+    expect(raw.checkpoints).toHaveLength(Math.ceil(raw.count / CHECKPOINT_STRIDE));
+    let off = raw.checkpoints[0]!;
+    for (let i = 0; i < raw.count; i++) {
+      expect(offsetAt(raw, i)).toBe(off);
+      if (i % CHECKPOINT_STRIDE === 0) expect(raw.checkpoints[i / CHECKPOINT_STRIDE]).toBe(off);
+      expect(spec.kindOf(raw.firstId + i)).toBe(spec.typeByID(raw.firstId + i).kind);
+      off = recordEnd(raw, off);
+    }
+    // The last record ends where the type section does (the string section follows it).
+    const typeEnd = raw.view.getUint32(8, raw.le) + raw.view.getUint32(12, raw.le) + raw.view.getUint32(4, raw.le);
+    expect(off).toBe(typeEnd);
   });
 });
 
