@@ -325,8 +325,9 @@ function checkComponent(raw: RawTypes, id: number, t: DeclTag, target: number): 
   if (target < raw.firstId) return;
   const i = target - raw.firstId;
   const off = offsetAt(raw, i);
-  const kind = (raw.view.getUint32(off + 4, raw.le) >>> 24) & 0x1f;
-  const vlen = raw.view.getUint32(off + 4, raw.le) & 0xffff;
+  const info = raw.view.getUint32(off + 4, raw.le);
+  const kind = (info >>> 24) & 0x1f;
+  const vlen = info & 0xffff;
   if (kind === Kind.Struct || kind === Kind.Union) {
     if (t.index < vlen) return;
   } else if (kind === Kind.Func) {

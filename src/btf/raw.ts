@@ -92,8 +92,9 @@ export interface RawTypes {
  *
  * @example
  * ```ts
- * import { CHECKPOINT_STRIDE } from "./raw.js";
- * const first = raw.checkpoints[Math.floor(index / CHECKPOINT_STRIDE)];
+ * import { CHECKPOINT_STRIDE, loadKernelSpec } from "ebpf/btf";
+ * const { raw } = loadKernelSpec();
+ * console.log(raw.checkpoints.length === Math.ceil(raw.count / CHECKPOINT_STRIDE)); // true
  * ```
  */
 export const CHECKPOINT_STRIDE = 8;
@@ -130,8 +131,10 @@ export function recordLength(info: number): number {
  *
  * @example
  * ```ts
- * import { recordEnd } from "./raw.js";
- * for (let i = 0, off = raw.checkpoints[0]!; i < raw.count; i++, off = recordEnd(raw, off)) visit(off);
+ * import { loadKernelSpec, recordEnd } from "ebpf/btf";
+ * const { raw } = loadKernelSpec();
+ * let off = raw.checkpoints[0]!;
+ * for (let i = 0; i < raw.count; i++) off = recordEnd(raw, off); // past the last record
  * ```
  */
 export function recordEnd(raw: RawTypes, off: number): number {
@@ -143,8 +146,9 @@ export function recordEnd(raw: RawTypes, off: number): number {
  *
  * @example
  * ```ts
- * import { offsetAt } from "./raw.js";
- * const nameOff = spec.raw.view.getUint32(offsetAt(spec.raw, id - spec.raw.firstId), spec.raw.le);
+ * import { loadKernelSpec, offsetAt } from "ebpf/btf";
+ * const { raw } = loadKernelSpec();
+ * const nameOff = raw.view.getUint32(offsetAt(raw, 100 - raw.firstId), raw.le); // type id 100
  * ```
  */
 export function offsetAt(raw: RawTypes, index: number): number {
