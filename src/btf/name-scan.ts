@@ -8,7 +8,7 @@
 
 import { Kind } from "./kind.js";
 import { essentialName } from "./names.js";
-import { kindAt, recordLength, type RawTypes } from "./raw.js";
+import { kindAt, recordEnd, type RawTypes } from "./raw.js";
 import type { StringTable } from "./strings.js";
 
 const K_DECL_TAG: number = Kind.DeclTag;
@@ -28,7 +28,7 @@ function nameOffsetsOf(raw: RawTypes): Uint32Array {
     offs = new Uint32Array(count);
     for (let i = 0, record = raw.checkpoints[0]!; i < count; i++) {
       offs[i] = view.getUint32(record, le);
-      record += recordLength(view.getUint32(record + 4, le));
+      record = recordEnd(raw, record);
     }
     nameOffsets.set(raw, offs);
   }

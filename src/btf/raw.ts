@@ -114,19 +114,6 @@ function bodyLength(kind: number, vlen: number): number {
 }
 
 /**
- * The length of a record whose `info` word is `info`: its 12-byte header and what follows.
- *
- * @example
- * ```ts
- * import { recordLength } from "./raw.js";
- * const next = off + recordLength(raw.view.getUint32(off + 4, raw.le));
- * ```
- */
-export function recordLength(info: number): number {
-  return TYPE_HEADER_LEN + bodyLength((info >>> 24) & 0x1f, info & 0xffff);
-}
-
-/**
  * The offset just past the (validated) record at `off`: where the next type's record starts.
  *
  * @example
@@ -138,7 +125,8 @@ export function recordLength(info: number): number {
  * ```
  */
 export function recordEnd(raw: RawTypes, off: number): number {
-  return off + recordLength(raw.view.getUint32(off + 4, raw.le));
+  const info = raw.view.getUint32(off + 4, raw.le);
+  return off + TYPE_HEADER_LEN + bodyLength((info >>> 24) & 0x1f, info & 0xffff);
 }
 
 /**
