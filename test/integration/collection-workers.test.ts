@@ -20,7 +20,7 @@ import {
 } from "../../src/syscall/index.js";
 import { udpPacket } from "../helpers/bench-load.js";
 import { expectNoFdLeaks, openFdCount } from "../helpers/fds.js";
-import { verifierThreadCount } from "../helpers/threads.js";
+import { verifierThreadCount, verifierThreadSleeps } from "../helpers/threads.js";
 
 expectNoFdLeaks();
 
@@ -177,6 +177,39 @@ describe("newCollection with programs verified on workers", () => {
     expect(() => newCollection(spec)).toThrow(expect.objectContaining({ program: "sock_count" }));
     expect(() => newCollection(last)).toThrow(expect.objectContaining({ program: "tc_mark" }));
     expect(openFdCount()).toBe(before);
+  });
+});
+
+describe("newCollection with parallel: false", () => {
+  it("wakes no worker: every call is the calling thread's", async () => {
+    const spec = await loadCollectionSpec(object);
+    if ((await bpfWorkersReady()) === 0) return;
+    const sleeps = verifierThreadSleeps();
+    for (let i = 0; i < 3; i++) newCollection(spec, { parallel: false }).close();
+    expect(verifierThreadSleeps()).toBe(sleeps);
+    // The same loads with the workers: each wakes one.
+    for (let i = 0; i < 3; i++) newCollection(spec).close();
+    expect(verifierThreadSleeps()).toBeGreaterThan(sleeps);
+  });
+
+  it("starts no worker in a process that has none", async () => {
+    const spec = await loadCollectionSpec(object);
+    await bpfWorkersReady();
+    setBpfWorkersIdle(50);
+    try {
+      for (let t = 0; t < 250 && verifierThreadCount() > 0; t++) await new Promise((r) => setTimeout(r, 20));
+      expect(verifierThreadCount()).toBe(0);
+      for (let i = 0; i < 3; i++) {
+        using coll = newCollection(spec, { parallel: false });
+        expect(coll.programs.xdp_pass!.run({ data: udpPacket() }).retval).toBe(2);
+      }
+    } finally {
+      setBpfWorkersIdle(30_000);
+    }
+    // Time enough for workers to start, had the loads started them (a process's second
+    // collection does).
+    await new Promise((r) => setTimeout(r, 300));
+    expect(verifierThreadCount()).toBe(0);
   });
 });
 
