@@ -8,8 +8,9 @@
  * between bpf_object instances). "*.warm" loads `--loads` times in this process, one sample each;
  * "*.cold" runs this program again (`--cold FILE`) for one load that is the first of its process.
  * "load.core.warm_fresh" is the same measurement as "load.core.warm": only our side differs
- * (a fresh kernel BTF cache per load). "*.warm_cpu" is "*.warm" in CPU time of the process (user +
- * system, CLOCK_PROCESS_CPUTIME_ID) instead of wall time, for a busy machine.
+ * (a fresh kernel BTF cache per load), and so is "load.plain.serial" as "load.plain.warm" (ours
+ * without worker threads). "*.warm_cpu" is "*.warm" in CPU time of the process (user + system,
+ * CLOCK_PROCESS_CPUTIME_ID) instead of wall time, for a busy machine.
  *
  * Usage: load [--loads N] [--dir BPF_DIR]
  *        load --cold FILE   (prints the ms of one load)
@@ -90,7 +91,8 @@ static void one_figure(const char *figure)
 	const char *what = strchr(figure + 5, '.') + 1;
 	if (strcmp(what, "cold") == 0) {
 		emit(figure, "libbpf", cold_once(path), "ms");
-	} else if (strcmp(what, "warm") == 0 || (path == core && strcmp(what, "warm_fresh") == 0)) {
+	} else if (strcmp(what, "warm") == 0 || (path == core && strcmp(what, "warm_fresh") == 0) ||
+		   (path == plain && strcmp(what, "serial") == 0)) {
 		for (long i = 0; i < loads; i++)
 			emit(figure, "libbpf", load_once(path), "ms");
 	} else if (strcmp(what, "warm_cpu") == 0) {

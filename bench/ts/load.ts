@@ -12,6 +12,8 @@
  * - `load.core.warm_fresh`: the same with a fresh {@link KernelSpecCache} per load (passed as
  *   `programs.kernelTypes`), so that we parse the kernel's BTF on every load as libbpf does.
  * - `*.warm_cpu`: `*.warm` in CPU time of the process (user + system) instead of wall time.
+ * - `load.plain.serial`: `load.plain.warm` with `parallel: false`, every `bpf()` call on this
+ *   thread as libbpf makes them.
  * - `*.cold`: one load that is the first of a fresh Node process (`bench/ts/load-once.ts`),
  *   started by a {@link Launcher} so that this process does not fork between its warm figures.
  *
@@ -41,20 +43,24 @@ export interface LoadParams {
 
 /**
  * ms (wall and CPU) of one open + newCollection + close of `path`; with `fresh`, the kernel's BTF
- * is parsed anew (inside the timed span) instead of taken from the default cache.
+ * is parsed anew (inside the timed span) instead of taken from the default cache; with `serial`,
+ * no worker thread takes part.
  *
  * @example
  * ```ts
  * const { ms } = loadObject("bpf/bench_load.o");
  * ```
  */
-export function loadObject(path: string, fresh = false): { ms: number; cpuMs: number } {
+export function loadObject(path: string, fresh = false, serial = false): { ms: number; cpuMs: number } {
   const c0 = process.cpuUsage();
   const t0 = nowNs();
   const spec = loadCollectionSpecFromBuffer(readFileSync(path));
   let kernelTypes: Spec | undefined;
   if (fresh) kernelTypes = new KernelSpecCache().kernel();
-  const coll = newCollection(spec, kernelTypes === undefined ? {} : { programs: { kernelTypes } });
+  const coll = newCollection(spec, {
+    ...(kernelTypes === undefined ? {} : { programs: { kernelTypes } }),
+    ...(serial ? { parallel: false } : {}),
+  });
   const programs = Object.keys(coll.programs).length;
   coll.close();
   const t = nowNs() - t0;
@@ -98,13 +104,15 @@ export function loadSuite(p: LoadParams): Suite {
   }
   return {
     run(figure: string): Figure[] | Promise<Figure[]> {
-      const m = /^load\.(plain|small|core)\.(cold|warm|warm_cpu|warm_fresh)$/.exec(figure);
-      if (m === null || (m[2] === "warm_fresh" && m[1] !== "core")) throw new Error(`unknown figure '${figure}'`);
+      const m = /^load\.(plain|small|core)\.(cold|warm|warm_cpu|warm_fresh|serial)$/.exec(figure);
+      if (m === null || (m[2] === "warm_fresh" && m[1] !== "core") || (m[2] === "serial" && m[1] !== "plain")) {
+        throw new Error(`unknown figure '${figure}'`);
+      }
       const path = objects[m[1] as keyof typeof objects];
       if (m[2] === "cold") return coldOnce(launcher, path).then((value) => [{ name: figure, value, unit: "ms" }]);
       const figures: Figure[] = [];
       for (let i = 0; i < p.loads; i++) {
-        const { ms, cpuMs } = loadObject(path, m[2] === "warm_fresh");
+        const { ms, cpuMs } = loadObject(path, m[2] === "warm_fresh", m[2] === "serial");
         figures.push({ name: figure, value: m[2] === "warm_cpu" ? cpuMs : ms, unit: "ms" });
       }
       return figures;
