@@ -39,10 +39,10 @@ export interface CollectionOptions {
   readonly mapReplacements?: Readonly<Record<string, BpfMap>>;
   /**
    * Let worker threads verify programs beside the calling thread (the default; see
-   * {@link newCollection}): the collection is ready sooner, for more CPU time in all, as the
-   * threads wake each other and two verifications share the machine's caches. `false` makes every
-   * `bpf()` call of the load on the calling thread and starts no worker: the least CPU time, for a
-   * process on a busy or CPU-limited machine.
+   * {@link newCollection}): the collection is ready sooner, for more CPU time in all (the threads'
+   * context switches, and a verification runs slower beside another). `false` makes every `bpf()`
+   * call of the load on the calling thread and starts no worker: the least CPU time, for a process
+   * on a busy or CPU-limited machine.
    */
   readonly parallel?: boolean;
 }
