@@ -2,7 +2,7 @@
  * Our side of the BTF figures, mirroring `bench/c/btf.c`, in ms per parse of the running kernel's
  * BTF (/sys/kernel/btf/vmlinux): `btf.parse_vmlinux` reads the file and parses it (as libbpf's
  * btf__parse does), `btf.parse_vmlinux_mem` parses bytes already in memory (as btf__new does).
- * `bench/btf-parse.ts` measures the same two quantities standalone, plus heap use.
+ * The heap a parse adds is checked by test/unit/btf-vmlinux.test.ts (the loader issue sets 64 MiB).
  *
  * @module
  */

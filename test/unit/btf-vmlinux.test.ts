@@ -23,6 +23,18 @@ const bpftool = hasVmlinux ? bpftoolTypes(VMLINUX) : undefined;
 describe.skipIf(!hasVmlinux)("vmlinux BTF (skipped: /sys/kernel/btf/vmlinux absent)", () => {
   const spec = loadSpecFromBuffer(readFileSync(VMLINUX));
 
+  it("stays within the loader issue's 64 MiB of heap, parsed and with every type decoded", () => {
+    // In a child process of its own, where a forced collection leaves only what the spec holds.
+    const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "test/helpers/btf-heap.ts"], {
+      cwd: new URL("../..", import.meta.url).pathname,
+      encoding: "utf8",
+    });
+    const heap = JSON.parse(out) as { types: number; typeCount: number; parsed: number; decoded: number };
+    expect(heap.types).toBe(heap.typeCount);
+    expect(heap.parsed).toBeLessThan(1);
+    expect(heap.decoded).toBeLessThan(64);
+  });
+
   it.skipIf(bpftool === undefined)("has bpftool's type count", () => {
     expect(spec.typeCount).toBe(bpftool!.length);
     expect(spec.typeCount).toBe(bpftool![bpftool!.length - 1]!.id);
