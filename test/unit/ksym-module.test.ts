@@ -14,7 +14,8 @@ import type { ExternSpec } from "../../src/collection/spec.js";
 import { ElfFile } from "../../src/elf/index.js";
 import { LoadError } from "../../src/errors.js";
 
-const kernels = join(homedir(), ".cache/ebpf-vm/kernels");
+// The VM runner's cache (test/vm/run.ts): $EBPF_VM_CACHE, else $XDG_CACHE_HOME/ebpf-vm.
+const kernels = join(process.env.EBPF_VM_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "ebpf-vm"), "kernels");
 
 /** The first cached kernel with a vmlinux and an x_tables module: [vmlinux, x_tables.ko*]. */
 function findKernel(): [string, string] | undefined {
